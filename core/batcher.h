@@ -1,0 +1,77 @@
+/* batcher.h - the implicit-batching front.
+ *
+ * A bb_batcher joins a batched structure (ds.h) with a queue strategy and a
+ * launch strategy (strategy.h). Threads call bb_exec() (synchronous) or
+ * bb_submit() + bb_wait() (asynchronous: several ops may be in flight per
+ * thread); ops are collected and handed to the structure's run_batch() one
+ * batch at a time.
+ *
+ * Guarantees:
+ *  - every submitted op is completed exactly once (stats count any violation);
+ *  - at most one batch runs at a time (counted in stats; debug builds assert);
+ *  - a batch holds at most batch_limit ops (launch option, 0 = unlimited); the
+ *    rest stay queued in order;
+ *  - ops of one thread reach run_batch in the order that thread submitted them;
+ *  - bb_drain() returns once the queue is empty and no batch runs;
+ *  - bb_batcher_destroy() completes every queued op before returning (ops must
+ *    not be submitted concurrently with destroy).
+ * An op must not be resubmitted before it is DONE. `thread` must be below
+ * max_threads from the config. The structure instance is not owned.
+ */
+#ifndef BB_BATCHER_H
+#define BB_BATCHER_H
+
+#include <stdint.h>
+
+#include "bb_err.h"
+#include "ds.h"
+#include "executor.h"
+#include "op.h"
+#include "strategy.h"
+#include "wait.h"
+
+typedef struct bb_batcher bb_batcher;
+
+typedef struct bb_batcher_config {
+    const bb_ds_vtable *ds;
+    void *ds_inst;
+    const bb_queue_vtable *queue;
+    const char *queue_spec;  /* "name[:k=v...]"; NULL = the queue's name only */
+    const bb_launch_vtable *launch;
+    const char *launch_spec; /* "name[:k=v...]", e.g. "cas:batch_limit=64" */
+    bb_wait_policy wait;
+    bb_executor *exec;       /* NULL = serial */
+    unsigned max_threads;    /* >= 1 */
+    unsigned depth;          /* ops in flight per thread (>= 1) */
+} bb_batcher_config;
+
+typedef struct bb_batcher_stats {
+    uint64_t batches;
+    uint64_t ops;
+    uint64_t max_batch;
+    uint64_t overlaps;            /* batches that started while another ran: must be 0 */
+    uint64_t double_completions;  /* ops completed twice or never submitted: must be 0 */
+} bb_batcher_stats;
+
+int bb_batcher_create(const bb_batcher_config *cfg, bb_batcher **out, bb_err *err);
+void bb_batcher_destroy(bb_batcher *b);
+
+void bb_submit(bb_batcher *b, bb_op *op, unsigned thread);
+void bb_wait(bb_batcher *b, bb_op *op);
+int64_t bb_exec(bb_batcher *b, bb_op *op, unsigned thread);
+void bb_drain(bb_batcher *b);
+
+void bb_batcher_stats_get(const bb_batcher *b, bb_batcher_stats *out);
+/* Resets max_batch (used at the start of a measured window). */
+void bb_batcher_stats_reset_max(bb_batcher *b);
+uint64_t bb_batcher_batch_limit(const bb_batcher *b);
+
+/* For launch strategies. */
+/* Takes up to batch_limit ops, runs them, completes them; returns how many
+ * (0 if the queue was empty). Callers must make sure only one thread at a time
+ * calls it (that is the launch strategy's job). */
+size_t bb_batcher_run_batch(bb_batcher *b);
+int bb_batcher_queue_empty(bb_batcher *b);
+bb_wait_policy bb_batcher_wait_policy(const bb_batcher *b);
+
+#endif

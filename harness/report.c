@@ -1,0 +1,208 @@
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int bb_report_begin(bb_report *r, const char *parent, const char *label, int n, unsigned reps,
+                    int argc, char **argv, bb_err *err)
+{
+    memset(r, 0, sizeof *r);
+    r->n = n;
+    r->reps = reps;
+    r->argc = argc;
+    r->argv = argv;
+    r->res = calloc((size_t)n * reps, sizeof *r->res);
+    if (!r->res)
+        return bb_fail(err, BB_ENOMEM, "out of memory");
+    bb_utc_now(r->started, sizeof r->started);
+    int rc = bb_outdir_begin(&r->dir, parent, label, err);
+    if (rc) {
+        free(r->res);
+        r->res = NULL;
+    }
+    return rc;
+}
+
+void bb_report_add(bb_report *r, int config, unsigned rep, const bb_result *res)
+{
+    r->res[(size_t)rep * (size_t)r->n + (size_t)config] = *res;
+}
+
+void bb_report_abort(bb_report *r)
+{
+    bb_outdir_abort(&r->dir);
+}
+
+void bb_report_free(bb_report *r)
+{
+    for (size_t i = 0; r->res && i < (size_t)r->n * r->reps; i++)
+        bb_result_free(&r->res[i]);
+    free(r->res);
+    r->res = NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Two-sided 95% Student t quantiles for 1..30 degrees of freedom. */
+static const double t975[31] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+                                2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                                2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+                                2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+
+void bb_summarize(const double *x, unsigned n, bb_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    if (n == 0)
+        return;
+    double *v = malloc(n * sizeof *v);
+    if (!v)
+        return;
+    memcpy(v, x, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_double);
+    s->min = v[0];
+    s->max = v[n - 1];
+    s->median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    double sum = 0;
+    for (unsigned i = 0; i < n; i++)
+        sum += v[i];
+    s->mean = sum / n;
+    if (n > 1) {
+        double ss = 0;
+        for (unsigned i = 0; i < n; i++)
+            ss += (v[i] - s->mean) * (v[i] - s->mean);
+        double sd = sqrt(ss / (n - 1));
+        s->ci95 = (n - 1 <= 30 ? t975[n - 1] : 1.960) * sd / sqrt((double)n);
+        s->cv = s->mean > 0 ? sd / s->mean : 0;
+    }
+    free(v);
+}
+
+/* Parameter columns, shared by results.csv and summary.csv. */
+static const char *param_header =
+    "structure,variant,queue,launch,wait,threads,depth,work,mix,pin,seed,mode,duration_s,"
+    "ops_target,warmup_s";
+
+static void write_params(FILE *f, const bb_config *c)
+{
+    char d[32], w[32];
+    bb_fmt_double(d, sizeof d, c->duration, 3);
+    bb_fmt_double(w, sizeof w, c->warmup, 3);
+    bb_csv_field(f, c->w->name);
+    fputc(',', f);
+    bb_csv_field(f, c->v->name);
+    fputc(',', f);
+    bb_csv_field(f, c->queue_text);
+    fputc(',', f);
+    bb_csv_field(f, c->launch_text);
+    fprintf(f, ",%s,%u,%u,%llu,", c->q ? bb_wait_policy_name(c->wait) : "-", c->threads,
+            c->depth, (unsigned long long)c->work);
+    bb_csv_field(f, c->mix_text);
+    fputc(',', f);
+    bb_csv_field(f, c->pin_text);
+    fprintf(f, ",%llu,%s,%s,%llu,%s", (unsigned long long)c->seed,
+            c->by_ops ? "ops" : "duration", d, (unsigned long long)c->ops, w);
+}
+
+static int write_results(bb_report *r, const bb_config *cs, bb_err *err)
+{
+    FILE *f = bb_file_open(&r->dir, "results.csv");
+    if (!f)
+        return bb_fail(err, BB_ESYS, "cannot write results.csv in %s", r->dir.tmp);
+    fprintf(f, "%s,rep,ops,seconds,throughput_mops,lat_p50_ns,lat_p90_ns,lat_p99_ns,"
+               "lat_p999_ns,lat_max_ns,batches,mean_batch,max_batch,oversubscribed\n",
+            param_header);
+    for (unsigned rep = 0; rep < r->reps; rep++)
+        for (int i = 0; i < r->n; i++) {
+            const bb_result *x = &r->res[(size_t)rep * (size_t)r->n + (size_t)i];
+            char sec[32], mops[32], mb[32];
+            bb_fmt_double(sec, sizeof sec, x->seconds, 6);
+            bb_fmt_double(mops, sizeof mops, x->mops, 4);
+            bb_fmt_double(mb, sizeof mb, x->mean_batch, 2);
+            write_params(f, &cs[i]);
+            fprintf(f, ",%u,%llu,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%s,%llu,%d\n", rep,
+                    (unsigned long long)x->ops, sec, mops, (unsigned long long)x->lat_p50,
+                    (unsigned long long)x->lat_p90, (unsigned long long)x->lat_p99,
+                    (unsigned long long)x->lat_p999, (unsigned long long)x->lat_max,
+                    (unsigned long long)x->batches, mb, (unsigned long long)x->max_batch,
+                    x->oversubscribed);
+        }
+    if (bb_file_close(f, &r->dir, "results.csv"))
+        return bb_fail(err, BB_ESYS, "writing results.csv failed");
+    return BB_OK;
+}
+
+static void summary_of(const bb_report *r, int i, bb_summary *s)
+{
+    double x[1000];
+    unsigned n = r->reps < 1000 ? r->reps : 1000;
+    for (unsigned rep = 0; rep < n; rep++)
+        x[rep] = r->res[(size_t)rep * (size_t)r->n + (size_t)i].mops;
+    bb_summarize(x, n, s);
+}
+
+static int write_summary(bb_report *r, const bb_config *cs, bb_err *err)
+{
+    FILE *f = bb_file_open(&r->dir, "summary.csv");
+    if (!f)
+        return bb_fail(err, BB_ESYS, "cannot write summary.csv in %s", r->dir.tmp);
+    fprintf(f, "%s,reps,throughput_median_mops,throughput_mean_mops,throughput_min_mops,"
+               "throughput_max_mops,throughput_ci95_mops,throughput_cv,cv_over_5pct,"
+               "oversubscribed\n",
+            param_header);
+    for (int i = 0; i < r->n; i++) {
+        bb_summary s;
+        summary_of(r, i, &s);
+        char b[6][32];
+        bb_fmt_double(b[0], 32, s.median, 4);
+        bb_fmt_double(b[1], 32, s.mean, 4);
+        bb_fmt_double(b[2], 32, s.min, 4);
+        bb_fmt_double(b[3], 32, s.max, 4);
+        bb_fmt_double(b[4], 32, s.ci95, 4);
+        bb_fmt_double(b[5], 32, s.cv, 4);
+        write_params(f, &cs[i]);
+        fprintf(f, ",%u,%s,%s,%s,%s,%s,%s,%d,%d\n", r->reps, b[0], b[1], b[2], b[3], b[4], b[5],
+                s.cv > 0.05, r->res[i].oversubscribed);
+    }
+    if (bb_file_close(f, &r->dir, "summary.csv"))
+        return bb_fail(err, BB_ESYS, "writing summary.csv failed");
+    return BB_OK;
+}
+
+int bb_report_finish(bb_report *r, const bb_config *cs, const bb_topo *topo, bb_err *err)
+{
+    int rc;
+    if ((rc = write_results(r, cs, err)) || (rc = write_summary(r, cs, err)))
+        return rc;
+    FILE *f = bb_file_open(&r->dir, "meta.json");
+    if (!f)
+        return bb_fail(err, BB_ESYS, "cannot write meta.json in %s", r->dir.tmp);
+    bb_meta_write(f, r, cs, topo);
+    if (bb_file_close(f, &r->dir, "meta.json"))
+        return bb_fail(err, BB_ESYS, "writing meta.json failed");
+    return bb_outdir_commit(&r->dir, err);
+}
+
+void bb_report_print_table(const bb_report *r, const bb_config *cs, FILE *f)
+{
+    fprintf(f, "%-34s %7s %5s %5s %10s %10s %10s\n", "configuration", "threads", "depth", "work",
+            "median", "min", "max");
+    for (int i = 0; i < r->n; i++) {
+        bb_summary s;
+        summary_of(r, i, &s);
+        char name[BB_TEXT * 3];
+        if (cs[i].q)
+            snprintf(name, sizeof name, "%s/%s/%s", cs[i].v->name, cs[i].queue_text,
+                     cs[i].launch_text);
+        else
+            snprintf(name, sizeof name, "%s", cs[i].v->name);
+        fprintf(f, "%-34s %7u %5u %5llu %10.3f %10.3f %10.3f%s\n", name, cs[i].threads,
+                cs[i].depth, (unsigned long long)cs[i].work, s.median, s.min, s.max,
+                r->res[i].oversubscribed ? "  (oversubscribed)" : "");
+    }
+    fprintf(f, "(throughput in Mops/s over %u repetition%s)\n", r->reps, r->reps == 1 ? "" : "s");
+}

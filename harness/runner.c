@@ -1,0 +1,351 @@
+/* runner.c - runs one configuration: threads behind a barrier, a warm-up, a
+ * measured window on CLOCK_MONOTONIC, then the structure's check.
+ *
+ * Counting: in --duration mode, an op counts if its completion is observed
+ * while the phase is MEASURE (the window is [start, stop] taken by the main
+ * thread; the error is at most one op per thread at each edge). In --ops mode
+ * each thread submits its share of N after the window opens and the window
+ * closes at the last of those completions. Latency = submit to observed
+ * completion, recorded for counted ops only. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "harness.h"
+
+enum { PH_WARMUP = 0, PH_MEASURE = 1, PH_STOP = 2 };
+
+typedef struct shared {
+    const bb_config *c;
+    const bb_topo *topo;
+    bb_batcher *b;
+    void *inst;    /* direct variant instance */
+    void *chk;
+    _Alignas(64) atomic_uint ready; /* threads pinned and waiting for go */
+    atomic_int go;
+    _Alignas(64) atomic_int phase;
+} shared;
+
+typedef struct worker {
+    _Alignas(64) shared *sh;
+    unsigned id;
+    int pu_plan, pu_seen;
+    uint64_t quota;          /* --ops mode */
+    uint64_t counted;
+    uint64_t last_done_ns;   /* --ops mode: last counted completion */
+    bb_rng rng;
+    bb_hist *hist;
+    bb_op *win;
+    pthread_t tid;
+    int started;
+} worker;
+
+static inline void do_work(bb_rng *rng, uint64_t w)
+{
+    if (!w)
+        return;
+    uint64_t n = 1 + bb_rng_below(rng, w);
+    for (uint64_t i = 0; i < n; i++)
+        __asm__ __volatile__("" ::: "memory");
+}
+
+static inline void submit(worker *wk, unsigned slot, int measured)
+{
+    shared *sh = wk->sh;
+    const bb_config *c = sh->c;
+    bb_op *op = &wk->win[slot];
+    c->w->make_op(bb_mix_draw(&c->mix, &wk->rng), &wk->rng, op);
+    op->user = (uint32_t)measured;
+    sh->c->w->check_submit(sh->chk, wk->id, slot, op);
+    op->submit_ns = bb_now_ns();
+    if (sh->b) {
+        bb_submit(sh->b, op, wk->id);
+    } else {
+        op->thread = wk->id;
+        c->v->apply(sh->inst, op);
+        atomic_store_explicit(&op->state, BB_OP_DONE, memory_order_relaxed);
+    }
+}
+
+/* Waits for slot's op; returns its completion time. */
+static inline uint64_t complete(worker *wk, unsigned slot)
+{
+    bb_op *op = &wk->win[slot];
+    if (wk->sh->b)
+        bb_wait(wk->sh->b, op);
+    uint64_t t = bb_now_ns();
+    wk->sh->c->w->check_complete(wk->sh->chk, wk->id, slot, op);
+    return t;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *wk = arg;
+    shared *sh = wk->sh;
+    const bb_config *c = sh->c;
+    bb_topo_bind_self(sh->topo, wk->pu_plan);
+    wk->pu_seen = bb_topo_current_pu();
+    atomic_fetch_add(&sh->ready, 1);
+    while (!atomic_load_explicit(&sh->go, memory_order_acquire))
+        sched_yield();
+    if (atomic_load_explicit(&sh->phase, memory_order_acquire) == PH_STOP)
+        return NULL; /* aborted, or a zero-length window */
+
+    unsigned D = c->depth;
+    if (!c->by_ops) {
+        /* Duration mode: keep D ops in flight until STOP. */
+        unsigned inflight = 0;
+        for (unsigned s = 0; s < D; s++, inflight++)
+            submit(wk, s, 0);
+        for (unsigned s = 0; inflight; s = (s + 1) % D) {
+            uint64_t t = complete(wk, s);
+            inflight--;
+            int ph = atomic_load_explicit(&sh->phase, memory_order_acquire);
+            if (ph == PH_MEASURE) {
+                wk->counted++;
+                bb_hist_record(wk->hist, t - wk->win[s].submit_ns);
+            }
+            if (ph == PH_STOP) {
+                /* finish the ops still in flight without submitting more */
+                continue;
+            }
+            do_work(&wk->rng, c->work);
+            submit(wk, s, ph == PH_MEASURE);
+            inflight++;
+        }
+        return NULL;
+    }
+
+    /* --ops mode: warm up until the window opens, then run the quota. */
+    unsigned inflight = 0, s = 0;
+    if (atomic_load_explicit(&sh->phase, memory_order_acquire) == PH_WARMUP) {
+        for (; inflight < D; inflight++)
+            submit(wk, inflight, 0);
+        for (s = 0; atomic_load_explicit(&sh->phase, memory_order_acquire) == PH_WARMUP;
+             s = (s + 1) % D) {
+            complete(wk, s);
+            do_work(&wk->rng, c->work);
+            submit(wk, s, 0);
+        }
+        for (unsigned k = 0; k < D; k++)
+            complete(wk, k);
+    }
+    uint64_t left = wk->quota;
+    inflight = 0;
+    for (unsigned k = 0; k < D && left; k++, left--, inflight++)
+        submit(wk, k, 1);
+    for (s = 0; inflight; s = (s + 1) % D) {
+        uint64_t t = complete(wk, s);
+        inflight--;
+        wk->counted++;
+        wk->last_done_ns = t;
+        bb_hist_record(wk->hist, t - wk->win[s].submit_ns);
+        if (left) {
+            do_work(&wk->rng, c->work);
+            submit(wk, s, 1);
+            left--;
+            inflight++;
+        }
+    }
+    return NULL;
+}
+
+static void sleep_until(uint64_t deadline_ns)
+{
+    struct timespec ts = {(time_t)(deadline_ns / 1000000000ull), (long)(deadline_ns % 1000000000ull)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+void bb_result_free(bb_result *r)
+{
+    free(r->pu_plan);
+    free(r->pu_seen);
+    r->pu_plan = r->pu_seen = NULL;
+}
+
+int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_result *r,
+                  bb_err *err)
+{
+    memset(r, 0, sizeof *r);
+    unsigned T = c->threads;
+    int rc = BB_OK;
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.c = c;
+    sh.topo = topo;
+    r->pu_plan = calloc(T, sizeof(int));
+    r->pu_seen = calloc(T, sizeof(int));
+    worker *wk = aligned_alloc(64, T * sizeof *wk);
+    if (!r->pu_plan || !r->pu_seen || !wk) {
+        free(wk);
+        bb_result_free(r);
+        return bb_fail(err, BB_ENOMEM, "out of memory");
+    }
+    memset(wk, 0, T * sizeof *wk);
+    if ((rc = bb_topo_plan(topo, &c->pin, T, r->pu_plan, &r->oversubscribed, err)))
+        goto out_free;
+
+    bb_workload_params wp = {T, c->depth, c->seed};
+    void *ds = NULL;
+    if (c->v->ds) {
+        ds = c->v->ds->create(&wp);
+        bb_batcher_config bc = {c->v->ds, ds, c->q, c->queue_text, c->l, c->launch_text,
+                                c->wait, NULL, T, c->depth};
+        if (!ds) {
+            rc = bb_fail(err, BB_ENOMEM, "out of memory creating the structure");
+            goto out_free;
+        }
+        if ((rc = bb_batcher_create(&bc, &sh.b, err))) {
+            c->v->ds->destroy(ds);
+            goto out_free;
+        }
+    } else if (!(sh.inst = c->v->create(&wp))) {
+        rc = bb_fail(err, BB_ENOMEM, "out of memory creating the structure");
+        goto out_free;
+    }
+    sh.chk = c->w->check_create(&wp);
+    if (!sh.chk) {
+        rc = bb_fail(err, BB_ENOMEM, "out of memory creating the checker");
+        goto out_ds;
+    }
+    atomic_store(&sh.phase, PH_WARMUP);
+
+    uint64_t base = c->by_ops ? c->ops / T : 0, extra = c->by_ops ? c->ops % T : 0;
+    unsigned started = 0;
+    for (unsigned i = 0; i < T; i++) {
+        worker *w = &wk[i];
+        w->sh = &sh;
+        w->id = i;
+        w->pu_plan = r->pu_plan[i];
+        w->quota = base + (i < extra);
+        uint64_t seed = c->seed ^ ((uint64_t)rep << 40) ^ ((uint64_t)i * 0x9e3779b97f4a7c15ull);
+        bb_rng_seed(&w->rng, seed);
+        w->hist = malloc(sizeof *w->hist);
+        w->win = aligned_alloc(64, c->depth * sizeof(bb_op));
+        if (!w->hist || !w->win) {
+            rc = bb_fail(err, BB_ENOMEM, "out of memory");
+            break;
+        }
+        bb_hist_init(w->hist);
+        memset(w->win, 0, c->depth * sizeof(bb_op));
+        if (pthread_create(&w->tid, NULL, worker_main, w)) {
+            rc = bb_fail(err, BB_ESYS, "could not start thread %u", i);
+            break;
+        }
+        w->started = 1;
+        started++;
+    }
+    /* All threads start together once each is pinned; on a failed start the
+     * ones already running are released straight into STOP. */
+    while (atomic_load(&sh.ready) < started)
+        sched_yield();
+    if (rc) {
+        for (unsigned i = 0; i < T; i++)
+            wk[i].quota = 0;
+        atomic_store(&sh.phase, PH_STOP);
+    }
+    atomic_store_explicit(&sh.go, 1, memory_order_release);
+    bb_batcher_stats s0 = {0}, s1 = {0};
+    uint64_t t0 = 0, t1 = 0;
+    if (!rc) {
+        uint64_t now = bb_now_ns();
+        if (c->warmup > 0)
+            sleep_until(now + (uint64_t)(c->warmup * 1e9));
+        if (sh.b) {
+            bb_batcher_stats_get(sh.b, &s0);
+            bb_batcher_stats_reset_max(sh.b);
+        }
+        t0 = bb_now_ns();
+        if (!c->by_ops && c->duration <= 0) {
+            atomic_store_explicit(&sh.phase, PH_STOP, memory_order_release);
+            t1 = t0;
+        } else {
+            atomic_store_explicit(&sh.phase, PH_MEASURE, memory_order_release);
+            if (!c->by_ops) {
+                sleep_until(t0 + (uint64_t)(c->duration * 1e9));
+                t1 = bb_now_ns();
+                if (sh.b)
+                    bb_batcher_stats_get(sh.b, &s1);
+                atomic_store_explicit(&sh.phase, PH_STOP, memory_order_release);
+            }
+        }
+    }
+    for (unsigned i = 0; i < T; i++)
+        if (wk[i].started)
+            pthread_join(wk[i].tid, NULL);
+    if (!rc && c->by_ops) {
+        t1 = t0;
+        for (unsigned i = 0; i < T; i++)
+            if (wk[i].counted && wk[i].last_done_ns > t1)
+                t1 = wk[i].last_done_ns;
+        if (sh.b)
+            bb_batcher_stats_get(sh.b, &s1);
+    }
+
+    if (!rc) {
+        bb_hist *all = malloc(sizeof *all);
+        if (!all) {
+            rc = bb_fail(err, BB_ENOMEM, "out of memory");
+        } else {
+            bb_hist_init(all);
+            for (unsigned i = 0; i < T; i++) {
+                r->ops += wk[i].counted;
+                bb_hist_merge(all, wk[i].hist);
+                r->pu_seen[i] = wk[i].pu_seen;
+            }
+            r->seconds = (double)(t1 - t0) / 1e9;
+            r->mops = r->seconds > 0 ? (double)r->ops / r->seconds / 1e6 : 0.0;
+            r->lat_p50 = bb_hist_quantile(all, 0.50);
+            r->lat_p90 = bb_hist_quantile(all, 0.90);
+            r->lat_p99 = bb_hist_quantile(all, 0.99);
+            r->lat_p999 = bb_hist_quantile(all, 0.999);
+            r->lat_max = all->count ? all->max : 0;
+            free(all);
+            r->batches = s1.batches - s0.batches;
+            r->max_batch = s1.max_batch;
+            r->mean_batch = r->batches ? (double)(s1.ops - s0.ops) / (double)r->batches : 0.0;
+        }
+        /* Every op completed; now check the structure. */
+        int64_t size;
+        if (sh.b) {
+            bb_drain(sh.b);
+            bb_batcher_stats st;
+            bb_batcher_stats_get(sh.b, &st);
+            if (!rc && (st.overlaps || st.double_completions))
+                rc = bb_fail(err, BB_ECHECK,
+                             "batcher check failed: %llu overlapping batches, %llu ops completed "
+                             "twice", (unsigned long long)st.overlaps,
+                             (unsigned long long)st.double_completions);
+            size = c->v->ds->size(ds);
+            if (!rc && c->v->ds->check)
+                rc = c->v->ds->check(ds, err);
+        } else {
+            size = c->v->size(sh.inst);
+        }
+        if (!rc)
+            rc = c->w->check_final(sh.chk, size, err);
+    }
+    c->w->check_destroy(sh.chk);
+out_ds:
+    if (sh.b) {
+        bb_batcher_destroy(sh.b);
+        c->v->ds->destroy(ds);
+    } else if (sh.inst) {
+        c->v->destroy(sh.inst);
+    }
+out_free:
+    for (unsigned i = 0; i < T; i++) {
+        free(wk[i].hist);
+        free(wk[i].win);
+    }
+    free(wk);
+    if (rc)
+        bb_result_free(r);
+    return rc;
+}

@@ -1,0 +1,29 @@
+# throughput.gp - throughput against threads, one line per configuration
+# (variant/queue/launch and whatever else varies), min-max error bars.
+# Called by `batchbench plot DIR` with:
+#   datafile  blocks of "threads median min max", one block per series, each
+#             starting with a header line whose first field is the series title
+#   nseries   number of blocks
+#   outpng, outsvg   output files
+#   logy      1 for a logarithmic y axis (all values > 0), else 0
+#   subtitle  what is constant across the series
+set datafile separator whitespace
+set key outside right top box opaque font ",9"
+set grid ytics xtics lc rgb "#dddddd"
+set xlabel "threads"
+set ylabel "throughput (Mops/s, median of repetitions; bars: min-max)"
+set title "batchbench: throughput against threads\n{/*0.8 ".subtitle."}"
+set logscale x 2
+set xtics (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+set offsets graph 0.05, graph 0.05, graph 0.05, 0
+if (logy) { set logscale y } else { set yrange [0:*] }
+set pointsize 1.2
+
+set terminal pngcairo size 1280,720 enhanced font "sans,11"
+set output outpng
+plot for [i=0:nseries-1] datafile index i using 1:2:3:4 with yerrorlines lw 2 pt (i%7)+4 title columnheader(1)
+
+set terminal svg size 1280,720 dynamic enhanced font "sans,11"
+set output outsvg
+replot
+set output

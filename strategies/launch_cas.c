@@ -1,0 +1,117 @@
+/* launch "cas": CAS worker promotion (OBatcher's try_launch, Kiwi/flat-
+ * combining style).
+ *
+ * A submitter that wins the CAS on `running` becomes the worker: it runs
+ * batches back to back while the queue is non-empty (at most max_rounds before
+ * it releases the flag; 0 = no bound), stores running = 0, and then re-checks
+ * the queue; if ops arrived it tries the CAS again. A waiter whose op is still
+ * pending retries the CAS whenever the flag is clear and the queue is not
+ * empty, between waiting steps.
+ *
+ * Why no op is stranded (all accesses below are seq_cst): a submitter pushes
+ * and then reads running == 1 (or fails the CAS). Its push precedes that read,
+ * which precedes the worker's store running = 0, which precedes the worker's
+ * empty() check: so the worker sees the op, or has already taken it. Hence a
+ * waiter may park: somebody is always responsible for a queued op.
+ */
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry.h"
+
+typedef struct {
+    bb_batcher *b;
+    uint64_t max_rounds;
+    _Alignas(64) atomic_int running;
+} cas_launch;
+
+static const char *const opts[] = {"batch_limit", "max_rounds", NULL};
+
+static int cas_create(bb_batcher *b, const bb_spec *spec, void **out, bb_err *err)
+{
+    cas_launch *l = aligned_alloc(64, sizeof *l);
+    if (!l)
+        return bb_fail(err, BB_ENOMEM, "launch cas: out of memory");
+    memset(l, 0, sizeof *l);
+    l->b = b;
+    int rc = bb_spec_u64(spec, "max_rounds", 0, 0, UINT32_MAX, &l->max_rounds, err);
+    if (rc) {
+        free(l);
+        return rc;
+    }
+    *out = l;
+    return BB_OK;
+}
+
+static void cas_destroy(void *l)
+{
+    free(l);
+}
+
+static int try_acquire(cas_launch *l)
+{
+    int expect = 0;
+    return atomic_load_explicit(&l->running, memory_order_seq_cst) == 0 &&
+           atomic_compare_exchange_strong_explicit(&l->running, &expect, 1, memory_order_seq_cst,
+                                                   memory_order_seq_cst);
+}
+
+/* Called holding the flag; returns without it. */
+static void work(cas_launch *l)
+{
+    for (;;) {
+        uint64_t rounds = 0;
+        while ((l->max_rounds == 0 || rounds < l->max_rounds) && bb_batcher_run_batch(l->b))
+            rounds++;
+        atomic_store_explicit(&l->running, 0, memory_order_seq_cst);
+        if (bb_batcher_queue_empty(l->b) || !try_acquire(l))
+            return;
+    }
+}
+
+static void cas_submitted(void *vl, bb_op *op)
+{
+    (void)op;
+    cas_launch *l = vl;
+    if (try_acquire(l))
+        work(l);
+}
+
+static void cas_wait(void *vl, bb_op *op)
+{
+    cas_launch *l = vl;
+    bb_wait_policy pol = bb_batcher_wait_policy(l->b);
+    unsigned step = 0;
+    while (!bb_op_done(op)) {
+        if (atomic_load_explicit(&l->running, memory_order_relaxed) == 0 &&
+            !bb_batcher_queue_empty(l->b) && try_acquire(l)) {
+            work(l);
+            step = 0;
+            continue;
+        }
+        bb_wait_step(op, pol, &step);
+    }
+}
+
+static void cas_drain(void *vl)
+{
+    cas_launch *l = vl;
+    for (;;) {
+        if (bb_batcher_queue_empty(l->b)) {
+            if (atomic_load_explicit(&l->running, memory_order_seq_cst) == 0)
+                return;
+        } else if (try_acquire(l)) {
+            work(l);
+            continue;
+        }
+        sched_yield();
+    }
+}
+
+const bb_launch_vtable bb_launch_cas = {
+    "cas",
+    "CAS worker promotion: a submitter that wins the flag runs batches; waiters retry it "
+    "(options: batch_limit, max_rounds)",
+    opts, cas_create, cas_destroy, cas_submitted, cas_wait, cas_drain,
+};
