@@ -60,12 +60,14 @@ int bb_plot_dir(const char *dir, bb_err *err)
     char subtitle[1024] = "";
     size_t so = 0;
     for (int k = 0; k < nparams && k < 64; k++)
-        if (!vary[k] && k != thr && strcmp(c.cell[1][k], "-") && so < sizeof subtitle)
+        if (!vary[k] && k != thr && strcmp(c.cell[1][k], "-") && so < sizeof subtitle &&
+            strcmp(c.cell[0][k], "mode") && strcmp(c.cell[0][k], "ops_target") &&
+            strcmp(c.cell[0][k], "warmup_s") && strcmp(c.cell[0][k], "seed"))
             so += (size_t)snprintf(subtitle + so, sizeof subtitle - so, "%s%s=%s",
                                    so ? "  " : "", c.cell[0][k], c.cell[1][k]);
     for (char *p = subtitle; *p; p++)
-        if (*p == '"' || *p == '\\' || *p == '_')
-            *p = *p == '_' ? ' ' : '\'';
+        if (*p == '"' || *p == '\\')
+            *p = '\'';
 
     snprintf(dat, sizeof dat, "%s/throughput.dat", dir);
     char tdat[1300];
@@ -97,8 +99,8 @@ int bb_plot_dir(const char *dir, bb_err *err)
             }
         }
         for (char *p = title; *p; p++)
-            if (*p == '"' || *p == '_')
-                *p = *p == '_' ? ' ' : '\'';
+            if (*p == '"')
+                *p = '\'';
         fprintf(f, "%s\"%s\" median min max\n", nseries ? "\n\n" : "", to ? title : "all");
         /* rows of this series, sorted by threads */
         for (;;) {
