@@ -1,5 +1,7 @@
 #include "batcher.h"
 
+#include "topo.h"
+
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,8 @@ struct bb_batcher {
     bb_executor *exec;
     bb_wait_policy wait;
     uint64_t batch_limit; /* 0 = unlimited */
+    const struct bb_topo *topo;
+    int server_pu, server_shares_pu;
 
     /* Batch runner's private state (only the batch thread touches it). */
     _Alignas(64) bb_op **buf;
@@ -54,7 +58,10 @@ int bb_batcher_create(const bb_batcher_config *cfg, bb_batcher **out, bb_err *er
     b->lv = cfg->launch;
     b->exec = cfg->exec ? cfg->exec : bb_executor_serial();
     b->wait = cfg->wait;
-    if ((rc = bb_spec_u64(&ls, "batch_limit", 0, 1, UINT32_MAX, &b->batch_limit, err)))
+    b->topo = cfg->topo;
+    b->server_pu = cfg->topo ? cfg->server_pu : -1;
+    b->server_shares_pu = cfg->server_shares_pu;
+    if ((rc = bb_spec_u64(&ls, "batch_limit", 0, 0, UINT32_MAX, &b->batch_limit, err)))
         goto fail;
     b->cap = 256;
     if (b->batch_limit && b->batch_limit < b->cap)
@@ -94,7 +101,10 @@ void bb_submit(bb_batcher *b, bb_op *op, unsigned thread)
 {
     op->thread = thread;
     atomic_store_explicit(&op->state, BB_OP_PENDING, memory_order_relaxed);
-    b->qv->push(b->q, op); /* the push publishes the op (release or stronger) */
+    if (b->lv->prepare)
+        b->lv->prepare(b->l, op);
+    while (b->qv->push(b->q, op)) /* the push publishes the op (release or stronger) */
+        b->lv->full(b->l);        /* bounded queue full: let the launch make room */
     b->lv->submitted(b->l, op);
 }
 
@@ -124,6 +134,18 @@ int bb_batcher_queue_empty(bb_batcher *b)
 bb_wait_policy bb_batcher_wait_policy(const bb_batcher *b)
 {
     return b->wait;
+}
+
+void bb_batcher_bind_server(const bb_batcher *b)
+{
+    if (b->topo && b->server_pu >= 0)
+        bb_topo_bind_self(b->topo, b->server_pu);
+}
+
+void bb_batcher_server_pu(const bb_batcher *b, int *pu, int *shares)
+{
+    *pu = b->server_pu;
+    *shares = b->server_shares_pu;
 }
 
 uint64_t bb_batcher_batch_limit(const bb_batcher *b)
@@ -189,6 +211,10 @@ void bb_batcher_stats_get(const bb_batcher *b, bb_batcher_stats *s)
     s->max_batch = atomic_load_explicit(&m->max_batch, memory_order_relaxed);
     s->overlaps = atomic_load_explicit(&m->overlaps, memory_order_relaxed);
     s->double_completions = atomic_load_explicit(&m->double_completions, memory_order_relaxed);
+    memset(&s->launch, 0, sizeof s->launch);
+    s->launch.server_pu = -1;
+    if (m->lv->stats)
+        m->lv->stats(m->l, &s->launch);
 }
 
 void bb_batcher_stats_reset_max(bb_batcher *b)

@@ -13,8 +13,10 @@
  *    rest stay queued in order;
  *  - ops of one thread reach run_batch in the order that thread submitted them;
  *  - bb_drain() returns once the queue is empty and no batch runs;
- *  - bb_batcher_destroy() completes every queued op before returning (ops must
- *    not be submitted concurrently with destroy).
+ *  - bb_batcher_destroy() completes every queued op before returning. When it
+ *    is called no thread may be inside bb_submit/bb_wait/bb_exec any more
+ *    (join the client threads first: a client whose op is DONE may still be
+ *    finishing its launch bookkeeping).
  * An op must not be resubmitted before it is DONE. `thread` must be below
  * max_threads from the config. The structure instance is not owned.
  */
@@ -43,6 +45,11 @@ typedef struct bb_batcher_config {
     bb_executor *exec;       /* NULL = serial */
     unsigned max_threads;    /* >= 1 */
     unsigned depth;          /* ops in flight per thread (>= 1) */
+    /* Where a launch strategy's own thread (e.g. dedicated's server) runs:
+     * bound to server_pu through topo when both are set (server_pu >= 0). */
+    const struct bb_topo *topo;
+    int server_pu;
+    int server_shares_pu;    /* recorded in the stats: server_pu is also a client's */
 } bb_batcher_config;
 
 typedef struct bb_batcher_stats {
@@ -51,6 +58,7 @@ typedef struct bb_batcher_stats {
     uint64_t max_batch;
     uint64_t overlaps;            /* batches that started while another ran: must be 0 */
     uint64_t double_completions;  /* ops completed twice or never submitted: must be 0 */
+    bb_launch_stats launch;       /* the launch strategy's own counters */
 } bb_batcher_stats;
 
 int bb_batcher_create(const bb_batcher_config *cfg, bb_batcher **out, bb_err *err);
@@ -73,5 +81,9 @@ uint64_t bb_batcher_batch_limit(const bb_batcher *b);
 size_t bb_batcher_run_batch(bb_batcher *b);
 int bb_batcher_queue_empty(bb_batcher *b);
 bb_wait_policy bb_batcher_wait_policy(const bb_batcher *b);
+/* For launches that start a thread: binds the calling thread as configured
+ * (server_pu through topo; no-op when unset). */
+void bb_batcher_bind_server(const bb_batcher *b);
+void bb_batcher_server_pu(const bb_batcher *b, int *pu, int *shares);
 
 #endif

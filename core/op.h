@@ -11,8 +11,10 @@
  *    (release) and calls futex-wake only if the old state was PARKED, so a
  *    completion costs no syscall unless the owner went to sleep.
  *  - Only the owner moves PENDING -> PARKED (then futex-waits on the word).
- *  - After bb_op_complete() the completer must not touch the op again: the
- *    owner may reuse it at once.
+ *  - After the exchange the completer does not read or write the op again:
+ *    the owner may reuse it at once. (The futex-wake that may follow uses
+ *    only the word's address; a reused address can get a spurious wake-up,
+ *    which every futex waiter here tolerates by re-checking.)
  */
 #ifndef BB_OP_H
 #define BB_OP_H
@@ -37,6 +39,7 @@ typedef struct bb_op {
     uint64_t submit_ns;      /* set by the caller if it measures latency */
     uint32_t thread;         /* submitting thread's index (queues may use it) */
     uint32_t user;           /* free for the caller */
+    uint64_t launch_ns;      /* reserved for the launch strategy (set before the push) */
 } __attribute__((aligned(64))) bb_op;
 
 _Static_assert(sizeof(bb_op) == 64, "bb_op must be one cache line");

@@ -178,8 +178,14 @@ int bb_topo_plan(const bb_topo *t, const bb_pin_spec *spec, unsigned threads, in
         case BB_PIN_LIST: pus[i] = spec->pus[i % spec->n]; break;
         }
     }
-    if (spec->mode == BB_PIN_LIST && threads > spec->n)
-        *oversubscribed = 1;
+    /* Pinned threads share a PU when the plan repeats one (a short or
+     * repetitive PU list, or more threads than PUs). */
+    for (unsigned i = 0; i < threads && spec->mode != BB_PIN_NONE && !*oversubscribed; i++)
+        for (unsigned j = 0; j < i; j++)
+            if (pus[i] == pus[j]) {
+                *oversubscribed = 1;
+                break;
+            }
     return BB_OK;
 }
 

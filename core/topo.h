@@ -36,7 +36,8 @@ unsigned bb_topo_npus(const bb_topo *t); /* allowed PUs */
 int bb_pin_parse(const char *text, bb_pin_spec *out, bb_err *err);
 
 /* Fills pus[0..threads) with the OS PU index for each thread (-1 = unbound)
- * and *oversubscribed with threads > allowed PUs. Fails (BB_EINVAL) if a
+ * and *oversubscribed with 1 when threads must share a PU: threads > allowed
+ * PUs, or (pinned) a plan that repeats a PU. Fails (BB_EINVAL) if a
  * listed PU is not allowed. */
 int bb_topo_plan(const bb_topo *t, const bb_pin_spec *spec, unsigned threads, int *pus,
                  int *oversubscribed, bb_err *err);

@@ -90,6 +90,11 @@ static int add_list(bb_strlist *l, const char *opt, const char *val, int sweep, 
         }
         memcpy(l->v[l->n], p, len);
         l->v[l->n][len] = 0;
+        for (int i = 0; i < l->n; i++)
+            if (!strcmp(l->v[i], l->v[l->n])) {
+                fprintf(stderr, "batchbench: --%s: '%s' is listed twice\n", opt, l->v[i]);
+                return 2;
+            }
         l->n++;
         if (!e)
             break;

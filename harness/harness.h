@@ -62,7 +62,7 @@ typedef struct bb_cli {
     int sweep; /* 1: lists allowed */
     bb_strlist structure, variant, queue, launch, wait, threads, depth, work, mix, pin, seed;
     char duration[BB_TEXT], ops[BB_TEXT], warmup[BB_TEXT], reps[BB_TEXT];
-    char out[BB_TEXT * 4], label[BB_TEXT];
+    char out[BB_TEXT * 4], label[65];
     int plot;      /* draw plots after the sweep */
     int quiet;
 } bb_cli;

@@ -79,6 +79,8 @@ int bb_plot_dir(const char *dir, bb_err *err)
     }
     int *done = calloc((size_t)rows + 1, sizeof(int));
     int nseries = 0, logy = 1;
+    long xmin = 0, xmax = 0;
+    double ymax = 0;
     char key[4096], key2[4096];
     for (int r = 1; done && r <= rows; r++) {
         if (done[r])
@@ -117,9 +119,15 @@ int bb_plot_dir(const char *dir, bb_err *err)
             if (best < 0)
                 break;
             done[best] = 1;
-            double v = atof(c.cell[best][mn]);
+            double v = atof(c.cell[best][mn]), hi = atof(c.cell[best][mx]);
             if (!(v > 0))
                 logy = 0;
+            if (hi > ymax)
+                ymax = hi;
+            if (!xmin || bt < xmin)
+                xmin = bt;
+            if (bt > xmax)
+                xmax = bt;
             fprintf(f, "%ld %s %s %s\n", bt, c.cell[best][med], c.cell[best][mn],
                     c.cell[best][mx]);
         }
@@ -139,9 +147,12 @@ int bb_plot_dir(const char *dir, bb_err *err)
         return bb_fail(err, BB_ESYS, "cannot read %s (set BATCHBENCH_PLOTS to the plots/ folder)",
                        script);
     char *e = NULL;
+    /* explicit ranges: a single thread count or all-zero throughput would
+     * otherwise give gnuplot an empty range */
     if (asprintf(&e, "datafile='%s'; nseries=%d; outpng='%s'; outsvg='%s'; logy=%d; "
-                     "subtitle=\"%s\"",
-                 dat, nseries, tpng, tsvg, logy, subtitle) < 0)
+                     "subtitle=\"%s\"; xmin=%g; xmax=%g; ymax=%g",
+                 dat, nseries, tpng, tsvg, logy, subtitle, (double)(xmin ? xmin : 1) / 1.3,
+                 (double)(xmax ? xmax : 1) * 1.3, ymax > 0 ? ymax : 1.0) < 0)
         return bb_fail(err, BB_ENOMEM, "out of memory");
     pid_t pid = fork();
     if (pid == 0) {

@@ -165,8 +165,12 @@ static int write_summary(bb_report *r, const bb_config *cs, bb_err *err)
         bb_fmt_double(b[4], 32, s.ci95, 4);
         bb_fmt_double(b[5], 32, s.cv, 4);
         write_params(f, &cs[i]);
-        fprintf(f, ",%u,%s,%s,%s,%s,%s,%s,%d,%d\n", r->reps, b[0], b[1], b[2], b[3], b[4], b[5],
-                s.cv > 0.05, r->res[i].oversubscribed);
+        if (r->reps < 2) /* one measurement says nothing about its spread */
+            fprintf(f, ",%u,%s,%s,%s,%s,-,-,-,%d\n", r->reps, b[0], b[1], b[2], b[3],
+                    r->res[i].oversubscribed);
+        else
+            fprintf(f, ",%u,%s,%s,%s,%s,%s,%s,%d,%d\n", r->reps, b[0], b[1], b[2], b[3], b[4],
+                    b[5], s.cv > 0.05, r->res[i].oversubscribed);
     }
     if (bb_file_close(f, &r->dir, "summary.csv"))
         return bb_fail(err, BB_ESYS, "writing summary.csv failed");
@@ -187,20 +191,51 @@ int bb_report_finish(bb_report *r, const bb_config *cs, const bb_topo *topo, bb_
     return bb_outdir_commit(&r->dir, err);
 }
 
+/* A configuration's name for the table: variant[/queue/launch], then every
+ * other parameter that differs between the sweep's configurations. */
+static void config_name(const bb_config *cs, int n, int i, char *buf, size_t len)
+{
+    const bb_config *c = &cs[i];
+    int vwait = 0, vmix = 0, vpin = 0, vseed = 0, vstruct = 0;
+    for (int k = 1; k < n; k++) {
+        vwait |= cs[k].q && cs[0].q && cs[k].wait != cs[0].wait;
+        vmix |= strcmp(cs[k].mix_text, cs[0].mix_text) != 0;
+        vpin |= strcmp(cs[k].pin_text, cs[0].pin_text) != 0;
+        vseed |= cs[k].seed != cs[0].seed;
+        vstruct |= cs[k].w != cs[0].w;
+    }
+    size_t off = 0;
+    if (vstruct)
+        off += (size_t)snprintf(buf + off, len - off, "%s:", c->w->name);
+    off += (size_t)snprintf(buf + off, len - off, "%s", c->v->name);
+    if (c->q && off < len)
+        off += (size_t)snprintf(buf + off, len - off, "/%s/%s", c->queue_text, c->launch_text);
+    if (c->q && vwait && off < len)
+        off += (size_t)snprintf(buf + off, len - off, "/%s", bb_wait_policy_name(c->wait));
+    if (vmix && off < len)
+        off += (size_t)snprintf(buf + off, len - off, " mix=%s", c->mix_text);
+    if (vpin && off < len)
+        off += (size_t)snprintf(buf + off, len - off, " pin=%s", c->pin_text);
+    if (vseed && off < len)
+        snprintf(buf + off, len - off, " seed=%llu", (unsigned long long)c->seed);
+}
+
 void bb_report_print_table(const bb_report *r, const bb_config *cs, FILE *f)
 {
-    fprintf(f, "%-34s %7s %5s %5s %10s %10s %10s\n", "configuration", "threads", "depth", "work",
-            "median", "min", "max");
+    char name[BB_TEXT * 4];
+    int w = 13;
+    for (int i = 0; i < r->n; i++) {
+        config_name(cs, r->n, i, name, sizeof name);
+        if ((int)strlen(name) > w)
+            w = (int)strlen(name);
+    }
+    fprintf(f, "%-*s %7s %5s %5s %10s %10s %10s\n", w, "configuration", "threads", "depth",
+            "work", "median", "min", "max");
     for (int i = 0; i < r->n; i++) {
         bb_summary s;
         summary_of(r, i, &s);
-        char name[BB_TEXT * 3];
-        if (cs[i].q)
-            snprintf(name, sizeof name, "%s/%s/%s", cs[i].v->name, cs[i].queue_text,
-                     cs[i].launch_text);
-        else
-            snprintf(name, sizeof name, "%s", cs[i].v->name);
-        fprintf(f, "%-34s %7u %5u %5llu %10.3f %10.3f %10.3f%s\n", name, cs[i].threads,
+        config_name(cs, r->n, i, name, sizeof name);
+        fprintf(f, "%-*s %7u %5u %5llu %10.3f %10.3f %10.3f%s\n", w, name, cs[i].threads,
                 cs[i].depth, (unsigned long long)cs[i].work, s.median, s.min, s.max,
                 r->res[i].oversubscribed ? "  (oversubscribed)" : "");
     }

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +36,50 @@ static int mkdir_p(const char *path)
 int bb_outdir_check(const char *parent, bb_err *err)
 {
     struct stat st;
-    errno = 0;
-    if (mkdir_p(parent) || stat(parent, &st) || !S_ISDIR(st.st_mode) ||
-        access(parent, W_OK | X_OK))
+    if (stat(parent, &st) == 0 && !S_ISDIR(st.st_mode))
+        return bb_fail(err, BB_EINVAL, "--out: '%s' is not a directory", parent);
+    if (mkdir_p(parent) || stat(parent, &st) || access(parent, W_OK | X_OK))
         return bb_fail(err, BB_EINVAL, "--out: '%s' is not a writable directory (%s)", parent,
-                       errno ? strerror(errno) : "not a directory");
+                       strerror(errno));
     return BB_OK;
+}
+
+/* Interrupted runs (SIGINT, SIGTERM, SIGHUP) remove their temporary folder:
+ * the handler only unlinks the few names a run writes and rmdirs (all
+ * async-signal-safe), then dies of the same signal. */
+static char sig_paths[7][1300];
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < 7; i++)
+        if (sig_paths[i][0])
+            (i < 6 ? unlink : rmdir)(sig_paths[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void arm_cleanup(const char *tmp)
+{
+    static const char *const names[6] = {"results.csv", "summary.csv", "meta.json",
+                                         "results.csv.part", "summary.csv.part",
+                                         "meta.json.part"};
+    for (int i = 0; i < 6; i++)
+        snprintf(sig_paths[i], sizeof sig_paths[i], "%.1200s/%s", tmp, names[i]);
+    snprintf(sig_paths[6], sizeof sig_paths[6], "%.1200s", tmp);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static void disarm_cleanup(void)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    memset(sig_paths, 0, sizeof sig_paths);
 }
 
 int bb_outdir_begin(bb_outdir *o, const char *parent, const char *label, bb_err *err)
@@ -59,6 +98,7 @@ int bb_outdir_begin(bb_outdir *o, const char *parent, const char *label, bb_err 
     snprintf(o->tmp, sizeof o->tmp, "%s/.tmp-%s-%s-%ld", parent, stamp, label, (long)getpid());
     if (mkdir(o->tmp, 0777))
         return bb_fail(err, BB_EINVAL, "--out: cannot create %s: %s", o->tmp, strerror(errno));
+    arm_cleanup(o->tmp);
     return BB_OK;
 }
 
@@ -71,6 +111,7 @@ int bb_outdir_commit(bb_outdir *o, bb_err *err)
         if (len < 0 || len >= (int)sizeof want)
             return bb_fail(err, BB_EINVAL, "--out: path too long");
         if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, want, RENAME_NOREPLACE) == 0) {
+            disarm_cleanup();
             memcpy(o->final, want, sizeof want);
             return BB_OK;
         }
@@ -95,6 +136,7 @@ void bb_outdir_abort(bb_outdir *o)
         closedir(d);
     }
     rmdir(o->tmp);
+    disarm_cleanup();
 }
 
 FILE *bb_file_open(const bb_outdir *o, const char *name)

@@ -29,6 +29,8 @@ typedef struct shared {
     _Alignas(64) atomic_uint ready; /* threads pinned and waiting for go */
     atomic_int go;
     _Alignas(64) atomic_int phase;
+    _Alignas(64) atomic_uint warm_done; /* --ops mode: threads whose warm-up ops all completed */
+    atomic_int quota_go;                /* --ops mode: the window is open, run the quota */
 } shared;
 
 typedef struct worker {
@@ -54,13 +56,12 @@ static inline void do_work(bb_rng *rng, uint64_t w)
         __asm__ __volatile__("" ::: "memory");
 }
 
-static inline void submit(worker *wk, unsigned slot, int measured)
+static inline void submit(worker *wk, unsigned slot)
 {
     shared *sh = wk->sh;
     const bb_config *c = sh->c;
     bb_op *op = &wk->win[slot];
     c->w->make_op(bb_mix_draw(&c->mix, &wk->rng), &wk->rng, op);
-    op->user = (uint32_t)measured;
     sh->c->w->check_submit(sh->chk, wk->id, slot, op);
     op->submit_ns = bb_now_ns();
     if (sh->b) {
@@ -101,7 +102,7 @@ static void *worker_main(void *arg)
         /* Duration mode: keep D ops in flight until STOP. */
         unsigned inflight = 0;
         for (unsigned s = 0; s < D; s++, inflight++)
-            submit(wk, s, 0);
+            submit(wk, s);
         for (unsigned s = 0; inflight; s = (s + 1) % D) {
             uint64_t t = complete(wk, s);
             inflight--;
@@ -115,7 +116,7 @@ static void *worker_main(void *arg)
                 continue;
             }
             do_work(&wk->rng, c->work);
-            submit(wk, s, ph == PH_MEASURE);
+            submit(wk, s);
             inflight++;
         }
         return NULL;
@@ -125,20 +126,24 @@ static void *worker_main(void *arg)
     unsigned inflight = 0, s = 0;
     if (atomic_load_explicit(&sh->phase, memory_order_acquire) == PH_WARMUP) {
         for (; inflight < D; inflight++)
-            submit(wk, inflight, 0);
+            submit(wk, inflight);
         for (s = 0; atomic_load_explicit(&sh->phase, memory_order_acquire) == PH_WARMUP;
              s = (s + 1) % D) {
             complete(wk, s);
             do_work(&wk->rng, c->work);
-            submit(wk, s, 0);
+            submit(wk, s);
         }
         for (unsigned k = 0; k < D; k++)
             complete(wk, k);
     }
+    /* the window opens once every thread's warm-up ops have completed */
+    atomic_fetch_add(&sh->warm_done, 1);
+    while (!atomic_load_explicit(&sh->quota_go, memory_order_acquire))
+        sched_yield();
     uint64_t left = wk->quota;
     inflight = 0;
     for (unsigned k = 0; k < D && left; k++, left--, inflight++)
-        submit(wk, k, 1);
+        submit(wk, k);
     for (s = 0; inflight; s = (s + 1) % D) {
         uint64_t t = complete(wk, s);
         inflight--;
@@ -147,7 +152,7 @@ static void *worker_main(void *arg)
         bb_hist_record(wk->hist, t - wk->win[s].submit_ns);
         if (left) {
             do_work(&wk->rng, c->work);
-            submit(wk, s, 1);
+            submit(wk, s);
             left--;
             inflight++;
         }
@@ -188,15 +193,30 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
         return bb_fail(err, BB_ENOMEM, "out of memory");
     }
     memset(wk, 0, T * sizeof *wk);
-    if ((rc = bb_topo_plan(topo, &c->pin, T, r->pu_plan, &r->oversubscribed, err)))
+    /* Plan T+1 places: the extra one is for a launch's own thread (the
+     * dedicated server): a PU of its own when one is free, else shared. */
+    int *plan = calloc(T + 1, sizeof(int)), server_shares = 0;
+    if (!plan) {
+        rc = bb_fail(err, BB_ENOMEM, "out of memory");
         goto out_free;
+    }
+    if ((rc = bb_topo_plan(topo, &c->pin, T, r->pu_plan, &r->oversubscribed, err)) ||
+        (rc = bb_topo_plan(topo, &c->pin, T + 1, plan, &server_shares, err))) {
+        free(plan);
+        goto out_free;
+    }
+    int server_pu = plan[T];
+    free(plan);
 
     bb_workload_params wp = {T, c->depth, c->seed};
     void *ds = NULL;
     if (c->v->ds) {
         ds = c->v->ds->create(&wp);
-        bb_batcher_config bc = {c->v->ds, ds, c->q, c->queue_text, c->l, c->launch_text,
-                                c->wait, NULL, T, c->depth};
+        bb_batcher_config bc = {.ds = c->v->ds, .ds_inst = ds, .queue = c->q,
+                                .queue_spec = c->queue_text, .launch = c->l,
+                                .launch_spec = c->launch_text, .wait = c->wait,
+                                .max_threads = T, .depth = c->depth, .topo = topo,
+                                .server_pu = server_pu, .server_shares_pu = server_shares};
         if (!ds) {
             rc = bb_fail(err, BB_ENOMEM, "out of memory creating the structure");
             goto out_free;
@@ -249,6 +269,7 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
         for (unsigned i = 0; i < T; i++)
             wk[i].quota = 0;
         atomic_store(&sh.phase, PH_STOP);
+        atomic_store(&sh.quota_go, 1);
     }
     atomic_store_explicit(&sh.go, 1, memory_order_release);
     bb_batcher_stats s0 = {0}, s1 = {0};
@@ -261,19 +282,29 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
             bb_batcher_stats_get(sh.b, &s0);
             bb_batcher_stats_reset_max(sh.b);
         }
+        if (c->by_ops) {
+            /* end the warm-up, wait for its ops to drain, then open the window */
+            atomic_store_explicit(&sh.phase, PH_MEASURE, memory_order_release);
+            while (atomic_load(&sh.warm_done) < T)
+                sched_yield();
+            if (sh.b) {
+                bb_batcher_stats_get(sh.b, &s0);
+                bb_batcher_stats_reset_max(sh.b);
+            }
+        }
         t0 = bb_now_ns();
-        if (!c->by_ops && c->duration <= 0) {
+        if (c->by_ops) {
+            atomic_store_explicit(&sh.quota_go, 1, memory_order_release);
+        } else if (c->duration <= 0) {
             atomic_store_explicit(&sh.phase, PH_STOP, memory_order_release);
             t1 = t0;
         } else {
             atomic_store_explicit(&sh.phase, PH_MEASURE, memory_order_release);
-            if (!c->by_ops) {
-                sleep_until(t0 + (uint64_t)(c->duration * 1e9));
-                t1 = bb_now_ns();
-                if (sh.b)
-                    bb_batcher_stats_get(sh.b, &s1);
-                atomic_store_explicit(&sh.phase, PH_STOP, memory_order_release);
-            }
+            sleep_until(t0 + (uint64_t)(c->duration * 1e9));
+            t1 = bb_now_ns();
+            if (sh.b)
+                bb_batcher_stats_get(sh.b, &s1);
+            atomic_store_explicit(&sh.phase, PH_STOP, memory_order_release);
         }
     }
     for (unsigned i = 0; i < T; i++)
@@ -284,8 +315,10 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
         for (unsigned i = 0; i < T; i++)
             if (wk[i].counted && wk[i].last_done_ns > t1)
                 t1 = wk[i].last_done_ns;
-        if (sh.b)
+        if (sh.b) {
+            bb_drain(sh.b); /* a server thread may still be updating its counters */
             bb_batcher_stats_get(sh.b, &s1);
+        }
     }
 
     if (!rc) {

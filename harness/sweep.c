@@ -34,7 +34,8 @@ static int parse_seconds(const char *opt, const char *s, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (!*s || *end || errno || !isfinite(v) || v < 0 || v > 86400 || isspace((unsigned char)*s))
+    if (!*s || *end || errno || !isfinite(v) || v < 0 || v > 86400 || isspace((unsigned char)*s) ||
+        strpbrk(s, "xXpP"))
         BAD("--%s: '%s' is not a number of seconds in [0, 86400]", opt, s);
     *out = v;
     return 0;
@@ -101,8 +102,10 @@ static int check_strategy(const char *text, int is_queue)
         list_names(names, sizeof names, is_queue);
         BAD("--%s: unknown %s '%s' (accepted: %s)", opt, opt, s.name, names);
     }
-    bb_batcher_config bc = {&probe_ds, &probe_value, q, is_queue ? text : NULL, l,
-                            is_queue ? NULL : text, BB_WAIT_ADAPTIVE, NULL, 1, 1};
+    bb_batcher_config bc = {.ds = &probe_ds, .ds_inst = &probe_value, .queue = q,
+                            .queue_spec = is_queue ? text : NULL, .launch = l,
+                            .launch_spec = is_queue ? NULL : text, .max_threads = 1,
+                            .depth = 1, .server_pu = -1};
     bb_batcher *b;
     int rc = bb_batcher_create(&bc, &b, &err);
     if (rc == BB_OK) {
@@ -137,6 +140,7 @@ static int expand(bb_cli *cli, const bb_topo *topo, bb_config **out, int *nout)
     set_default(&cli->wait, "adaptive");
     char tdef[16];
     snprintf(tdef, sizeof tdef, "%u", bb_topo_npus(topo));
+    int threads_given = cli->threads.n > 0;
     set_default(&cli->threads, tdef);
     set_default(&cli->depth, "1");
     set_default(&cli->work, "0");
@@ -245,7 +249,10 @@ static int expand(bb_cli *cli, const bb_topo *topo, bb_config **out, int *nout)
         for (int mi = 0; mi < mixl.n; mi++)
         for (int pi = 0; pi < cli->pin.n; pi++)
         for (int ei = 0; ei < cli->seed.n; ei++) {
-            if (v->max_threads && th[ti] > v->max_threads) {
+            uint64_t nthreads = th[ti];
+            if (!threads_given && v->max_threads && nthreads > v->max_threads)
+                nthreads = v->max_threads; /* default thread count, capped by the variant */
+            if (v->max_threads && nthreads > v->max_threads) {
                 if (!cli->sweep) {
                     free(cs);
                     BAD("--threads: variant %s runs on at most %u thread(s), got %llu",
@@ -280,7 +287,7 @@ static int expand(bb_cli *cli, const bb_topo *topo, bb_config **out, int *nout)
                 strcpy(c->launch_text, "-");
                 c->wait = BB_WAIT_ADAPTIVE;
             }
-            c->threads = (unsigned)th[ti];
+            c->threads = (unsigned)nthreads;
             c->depth = (unsigned)dp[di];
             c->work = wk[ki];
             snprintf(c->mix_text, sizeof c->mix_text, "%s", mixl.v[mi]);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flag.h"
 #include "registry.h"
 
 typedef struct {
@@ -51,10 +52,7 @@ static void cas_destroy(void *l)
 
 static int try_acquire(cas_launch *l)
 {
-    int expect = 0;
-    return atomic_load_explicit(&l->running, memory_order_seq_cst) == 0 &&
-           atomic_compare_exchange_strong_explicit(&l->running, &expect, 1, memory_order_seq_cst,
-                                                   memory_order_seq_cst);
+    return bb_flag_try_acquire(&l->running);
 }
 
 /* Called holding the flag; returns without it. */
@@ -64,7 +62,7 @@ static void work(cas_launch *l)
         uint64_t rounds = 0;
         while ((l->max_rounds == 0 || rounds < l->max_rounds) && bb_batcher_run_batch(l->b))
             rounds++;
-        atomic_store_explicit(&l->running, 0, memory_order_seq_cst);
+        bb_flag_release(&l->running);
         if (bb_batcher_queue_empty(l->b) || !try_acquire(l))
             return;
     }
@@ -76,6 +74,15 @@ static void cas_submitted(void *vl, bb_op *op)
     cas_launch *l = vl;
     if (try_acquire(l))
         work(l);
+}
+
+static void cas_full(void *vl)
+{
+    cas_launch *l = vl;
+    if (try_acquire(l))
+        work(l);
+    else
+        sched_yield();
 }
 
 static void cas_wait(void *vl, bb_op *op)
@@ -94,15 +101,19 @@ static void cas_wait(void *vl, bb_op *op)
     }
 }
 
+/* Emptiness is judged while holding the flag: then no take() is in flight
+ * and empty() is exact (a concurrent take may briefly hide ops, e.g. the
+ * stack's snapshot in transit). work() releases and re-checks, so returning
+ * after it never strands an op. */
 static void cas_drain(void *vl)
 {
     cas_launch *l = vl;
     for (;;) {
-        if (bb_batcher_queue_empty(l->b)) {
-            if (atomic_load_explicit(&l->running, memory_order_seq_cst) == 0)
-                return;
-        } else if (try_acquire(l)) {
+        if (try_acquire(l)) {
+            int was_empty = bb_batcher_queue_empty(l->b);
             work(l);
+            if (was_empty)
+                return;
             continue;
         }
         sched_yield();
@@ -113,5 +124,5 @@ const bb_launch_vtable bb_launch_cas = {
     "cas",
     "CAS worker promotion: a submitter that wins the flag runs batches; waiters retry it "
     "(options: batch_limit, max_rounds)",
-    opts, cas_create, cas_destroy, cas_submitted, cas_wait, cas_drain,
+    opts, cas_create, cas_destroy, NULL, cas_submitted, cas_full, cas_wait, cas_drain, NULL,
 };

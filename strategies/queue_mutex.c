@@ -60,20 +60,20 @@ static int grow(mutex_queue *q)
     return 0;
 }
 
-static void mq_push(void *vq, bb_op *op)
+static int mq_push(void *vq, bb_op *op)
 {
     mutex_queue *q = vq;
     pthread_mutex_lock(&q->mu);
-    while (q->len == q->cap && grow(q) != 0) {
-        /* Out of memory: never drop the op; wait for the consumer to make room. */
+    if (q->len == q->cap && grow(q) != 0) {
+        /* out of memory: report "full"; the batcher makes room and retries */
         pthread_mutex_unlock(&q->mu);
-        sched_yield();
-        pthread_mutex_lock(&q->mu);
+        return -1;
     }
     q->ring[(q->head + q->len) % q->cap] = op;
     q->len++;
     atomic_fetch_add_explicit(&q->count, 1, memory_order_seq_cst);
     pthread_mutex_unlock(&q->mu);
+    return 0;
 }
 
 static size_t mq_take(void *vq, bb_op **out, size_t max)

@@ -36,7 +36,7 @@ static void sq_destroy(void *q)
     free(q);
 }
 
-static void sq_push(void *vq, bb_op *op)
+static int sq_push(void *vq, bb_op *op)
 {
     stack_queue *q = vq;
     bb_op *h = atomic_load_explicit(&q->head, memory_order_relaxed);
@@ -44,6 +44,7 @@ static void sq_push(void *vq, bb_op *op)
         op->next = h;
     while (!atomic_compare_exchange_weak_explicit(&q->head, &h, op, memory_order_seq_cst,
                                                   memory_order_relaxed));
+    return 0;
 }
 
 static size_t sq_take(void *vq, bb_op **out, size_t max)
@@ -51,7 +52,10 @@ static size_t sq_take(void *vq, bb_op **out, size_t max)
     stack_queue *q = vq;
     size_t pending = atomic_load_explicit(&q->pending, memory_order_relaxed);
     if (pending < max && atomic_load_explicit(&q->head, memory_order_relaxed)) {
-        bb_op *s = atomic_exchange_explicit(&q->head, NULL, memory_order_acquire);
+        /* guard: while the snapshot is in transit (head already NULL, not yet
+         * counted) empty() must not report an empty queue */
+        atomic_store_explicit(&q->pending, pending + 1, memory_order_seq_cst);
+        bb_op *s = atomic_exchange_explicit(&q->head, NULL, memory_order_seq_cst);
         /* Reverse the snapshot (newest first) and append it to the fifo. */
         bb_op *rev = NULL, *last = s;
         size_t k = 0;

@@ -2,8 +2,10 @@
 
 #include <string.h>
 
-const bb_queue_vtable *const bb_queues[] = {&bb_queue_mutex, &bb_queue_stack, NULL};
-const bb_launch_vtable *const bb_launches[] = {&bb_launch_cas, NULL};
+const bb_queue_vtable *const bb_queues[] = {&bb_queue_mutex, &bb_queue_stack, &bb_queue_slots,
+                                            &bb_queue_ring, NULL};
+const bb_launch_vtable *const bb_launches[] = {&bb_launch_cas, &bb_launch_dedicated,
+                                               &bb_launch_timeout, NULL};
 
 const bb_queue_vtable *bb_queue_find(const char *name)
 {

@@ -6,8 +6,8 @@
 #include "core/batcher.h"
 #include "core/strategy.h"
 
-extern const bb_queue_vtable bb_queue_mutex, bb_queue_stack;
-extern const bb_launch_vtable bb_launch_cas;
+extern const bb_queue_vtable bb_queue_mutex, bb_queue_stack, bb_queue_slots, bb_queue_ring;
+extern const bb_launch_vtable bb_launch_cas, bb_launch_dedicated, bb_launch_timeout;
 
 /* NULL-terminated lists, in the order `batchbench list` shows them. */
 extern const bb_queue_vtable *const bb_queues[];

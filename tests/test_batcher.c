@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "core/batcher.h"
 #include "strategies/registry.h"
@@ -68,6 +69,36 @@ static int64_t rec_size(void *d)
 
 static const bb_ds_vtable rec_vt = {"recorder", rec_create, rec_destroy, rec_run, NULL, rec_size};
 
+/* The launch spec used by the conformance runs: timeout gets a 1 us deadline
+ * (so its deadline path runs on every op without making 100k ops take long)
+ * and dedicated a short idle spin. */
+static void launch_spec(const bb_launch_vtable *lv, unsigned limit, char *buf, size_t len)
+{
+    const char *extra = !strcmp(lv->name, "timeout")     ? ":timeout_us=1:min_batch=8"
+                        : !strcmp(lv->name, "dedicated") ? ":spin_us=5"
+                                                         : "";
+    if (limit)
+        snprintf(buf, len, "%s%s:batch_limit=%u", lv->name, extra, limit);
+    else
+        snprintf(buf, len, "%s%s", lv->name, extra);
+}
+
+static bb_batcher *make(const bb_ds_vtable *vt, void *ds, const bb_queue_vtable *qv,
+                        const char *qspec, const bb_launch_vtable *lv, const char *lspec,
+                        bb_wait_policy wait, unsigned threads, unsigned depth)
+{
+    bb_batcher_config cfg = {.ds = vt, .ds_inst = ds, .queue = qv, .queue_spec = qspec,
+                             .launch = lv, .launch_spec = lspec, .wait = wait,
+                             .max_threads = threads, .depth = depth, .server_pu = -1};
+    bb_batcher *b = NULL;
+    bb_err err;
+    int rc = bb_batcher_create(&cfg, &b, &err);
+    if (rc)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, 0);
+    return b;
+}
+
 typedef struct {
     bb_batcher *b;
     unsigned id, depth;
@@ -110,22 +141,15 @@ static void run_matrix_case(const bb_queue_vtable *qv, const bb_launch_vtable *l
                             unsigned threads, unsigned depth, unsigned limit, long total,
                             bb_wait_policy wait)
 {
-    char lspec[64];
-    if (limit)
-        snprintf(lspec, sizeof lspec, "%s:batch_limit=%u", lv->name, limit);
-    else
-        snprintf(lspec, sizeof lspec, "%s", lv->name);
+    char lspec[128];
+    launch_spec(lv, limit, lspec, sizeof lspec);
     bb_watchdog(120, "queue=%s launch=%s threads=%u depth=%u wait=%s", qv->name, lspec, threads,
                 depth, bb_wait_policy_name(wait));
     rec_ds *d = rec_create(NULL);
     d->limit = limit;
-    bb_batcher_config cfg = {&rec_vt, d, qv, NULL, lv, lspec, wait, NULL, threads, depth};
-    bb_batcher *b;
-    bb_err err;
-    int rc = bb_batcher_create(&cfg, &b, &err);
-    if (rc)
-        print_error("%s\n", err.msg);
-    assert_int_equal(rc, 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    bb_batcher *b = make(&rec_vt, d, qv, NULL, lv, lspec, wait, threads, depth);
     assert_int_equal(bb_batcher_batch_limit(b), limit);
     client cl[MAXT];
     pthread_t th[MAXT];
@@ -146,6 +170,11 @@ static void run_matrix_case(const bb_queue_vtable *qv, const bb_launch_vtable *l
     bb_batcher_stats_get(b, &st);
     bb_batcher_destroy(b);
     bb_watchdog(0, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (getenv("BB_TEST_TIMING"))
+        fprintf(stderr, "%8.3f s  %s\n",
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                bb_watch_what);
     assert_int_equal(completed, total);
     assert_int_equal(wrong, 0);
     assert_int_equal(d->processed, total);
@@ -162,30 +191,76 @@ static void run_matrix_case(const bb_queue_vtable *qv, const bb_launch_vtable *l
     rec_destroy(d);
 }
 
+/* Every launch x queue x wait policy; 1, 2 and 16 threads (oversubscribed on
+ * a 2-PU machine); depth 1 and 16. */
 static void test_matrix(void **state)
 {
     (void)state;
-    static const unsigned threads[] = {1, 2, 8}, depths[] = {1, 8}, limits[] = {0, 1, 2};
-    long total = BB_TEST_SLOW ? 20000 : 100000;
+    static const unsigned threads[] = {1, 2, 16}, depths[] = {1, 16};
+    long total = BB_TEST_SLOW ? 10000 : 100000;
     for (int q = 0; bb_queues[q]; q++)
         for (int l = 0; bb_launches[l]; l++)
-            for (int t = 0; t < 3; t++)
-                for (int d = 0; d < 2; d++)
-                    for (int k = 0; k < 3; k++)
-                        run_matrix_case(bb_queues[q], bb_launches[l], threads[t], depths[d],
-                                        limits[k], limits[k] ? total / 4 : total,
-                                        BB_WAIT_ADAPTIVE);
+            for (int w = 0; w < 4; w++)
+                for (int t = 0; t < 3; t++)
+                    for (int d = 0; d < 2; d++)
+                        run_matrix_case(bb_queues[q], bb_launches[l], threads[t], depths[d], 0,
+                                        total, (bb_wait_policy)w);
 }
 
-/* Every wait policy still finishes with 8 threads on this (2-PU) machine. */
-static void test_wait_policies(void **state)
+/* batch_limit 1 and 2 are respected (and leftovers keep their order). */
+static void test_batch_limit(void **state)
 {
     (void)state;
+    static const unsigned threads[] = {2, 16}, depths[] = {1, 16}, limits[] = {1, 2};
     long total = BB_TEST_SLOW ? 5000 : 20000;
-    for (int w = 0; w < 4; w++)
-        for (int q = 0; bb_queues[q]; q++)
-            for (int l = 0; bb_launches[l]; l++)
-                run_matrix_case(bb_queues[q], bb_launches[l], 8, 2, 0, total, (bb_wait_policy)w);
+    for (int q = 0; bb_queues[q]; q++)
+        for (int l = 0; bb_launches[l]; l++)
+            for (int t = 0; t < 2; t++)
+                for (int d = 0; d < 2; d++)
+                    for (int k = 0; k < 2; k++)
+                        run_matrix_case(bb_queues[q], bb_launches[l], threads[t], depths[d],
+                                        limits[k], total, BB_WAIT_ADAPTIVE);
+}
+
+/* A bounded ring smaller than the ops in flight: producers meet a full queue
+ * and must make room (backpressure), never drop or deadlock. */
+static void test_ring_backpressure(void **state)
+{
+    (void)state;
+    for (int l = 0; bb_launches[l]; l++)
+        for (int w = 0; w < 4; w++) {
+            char lspec[128];
+            launch_spec(bb_launches[l], 0, lspec, sizeof lspec);
+            bb_watchdog(120, "ring capacity 4, launch=%s wait=%s", lspec,
+                        bb_wait_policy_name((bb_wait_policy)w));
+            rec_ds *d = rec_create(NULL);
+            bb_batcher *b = make(&rec_vt, d, &bb_queue_ring, "ring:capacity=4", bb_launches[l],
+                                 lspec, (bb_wait_policy)w, 8, 16);
+            client cl[8];
+            pthread_t th[8];
+            atomic_int go = 0;
+            long total = BB_TEST_SLOW ? 4000 : 20000;
+            for (unsigned i = 0; i < 8; i++) {
+                cl[i] = (client){b, i, 16, total / 8, 0, 0, &go};
+                assert_int_equal(pthread_create(&th[i], NULL, client_main, &cl[i]), 0);
+            }
+            atomic_store(&go, 1);
+            long completed = 0;
+            for (unsigned i = 0; i < 8; i++) {
+                pthread_join(th[i], NULL);
+                completed += cl[i].completed;
+                assert_int_equal(cl[i].wrong_result, 0);
+            }
+            bb_batcher_stats st;
+            bb_batcher_stats_get(b, &st);
+            bb_batcher_destroy(b);
+            bb_watchdog(0, NULL);
+            assert_int_equal(completed, total);
+            assert_int_equal(d->processed, total);
+            assert_int_equal(d->bad_order, 0);
+            assert_int_equal(st.double_completions, 0);
+            rec_destroy(d);
+        }
 }
 
 /* ---- lost wake-up: a lone op submitted right after a batch was taken ---- */
@@ -235,10 +310,10 @@ static void test_lost_wakeup(void **state)
                 bb_watchdog(30, "lost wake-up: queue=%s launch=%s wait=%s", bb_queues[q]->name,
                             bb_launches[l]->name, bb_wait_policy_name((bb_wait_policy)w));
                 gate_ds *g = gate_create(NULL);
-                bb_batcher_config cfg = {&gate_vt, g, bb_queues[q], NULL, bb_launches[l], NULL,
-                                         (bb_wait_policy)w, NULL, 2, 1};
-                bb_batcher *b;
-                assert_int_equal(bb_batcher_create(&cfg, &b, NULL), 0);
+                char lspec[128];
+                launch_spec(bb_launches[l], 0, lspec, sizeof lspec);
+                bb_batcher *b = make(&gate_vt, g, bb_queues[q], NULL, bb_launches[l], lspec,
+                                     (bb_wait_policy)w, 2, 1);
                 lone a = {b, {0}, 0}, c = {b, {0}, 1};
                 bb_op_init(&a.op, 0, 11, 0);
                 bb_op_init(&c.op, 0, 22, 0);
@@ -279,11 +354,12 @@ static void win_destroy(void *q)
 {
     win_inner->destroy(q);
 }
-static void win_push(void *q, bb_op *op)
+static int win_push(void *q, bb_op *op)
 {
-    win_inner->push(q, op);
-    if (op->key == 22)
+    int rc = win_inner->push(q, op);
+    if (rc == 0 && op->key == 22)
         atomic_store(&win_pushed, 1);
+    return rc;
 }
 static size_t win_take(void *q, bb_op **out, size_t max)
 {
@@ -324,10 +400,10 @@ static void test_release_window(void **state)
                 atomic_store(&win_go, 0);
                 atomic_store(&win_pushed, 0);
                 rec_ds *d = rec_create(NULL);
-                bb_batcher_config cfg = {&rec_vt, d, &win_vt, bb_queues[q]->name,
-                                         bb_launches[l], NULL, (bb_wait_policy)w, NULL, 2, 1};
-                bb_batcher *b;
-                assert_int_equal(bb_batcher_create(&cfg, &b, NULL), 0);
+                char lspec[128];
+                launch_spec(bb_launches[l], 0, lspec, sizeof lspec);
+                bb_batcher *b = make(&rec_vt, d, &win_vt, bb_queues[q]->name, bb_launches[l],
+                                     lspec, (bb_wait_policy)w, 2, 1);
                 lone a = {b, {0}, 0}, c = {b, {0}, 1};
                 bb_op_init(&a.op, 0, 11, 0);
                 bb_op_init(&c.op, 0, 22, 0);
@@ -351,10 +427,8 @@ static void test_destroy_completes(void **state)
     for (int q = 0; bb_queues[q]; q++)
         for (int l = 0; bb_launches[l]; l++) {
             rec_ds *d = rec_create(NULL);
-            bb_batcher_config cfg = {&rec_vt, d, bb_queues[q], NULL, bb_launches[l], NULL,
-                                     BB_WAIT_ADAPTIVE, NULL, 1, 64};
-            bb_batcher *b;
-            assert_int_equal(bb_batcher_create(&cfg, &b, NULL), 0);
+            bb_batcher *b = make(&rec_vt, d, bb_queues[q], NULL, bb_launches[l], NULL,
+                                 BB_WAIT_ADAPTIVE, 1, 64);
             bb_batcher_destroy(b);
             assert_int_equal(d->processed, 0);
             rec_destroy(d);
@@ -365,12 +439,13 @@ static void test_destroy_completes(void **state)
 static void test_bad_specs(void **state)
 {
     (void)state;
-    static const char *bad[] = {"cas:batch_limit=0", "cas:batch_limit=x", "cas:nope=1",
+    static const char *bad[] = {"cas:batch_limit=-1", "cas:batch_limit=x", "cas:nope=1",
                                 "cas:batch_limit", "cas:batch_limit=1:batch_limit=2", "ca$"};
     for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
         rec_ds *d = rec_create(NULL);
-        bb_batcher_config cfg = {&rec_vt, d, &bb_queue_stack, NULL, &bb_launch_cas, bad[i],
-                                 BB_WAIT_ADAPTIVE, NULL, 1, 1};
+        bb_batcher_config cfg = {.ds = &rec_vt, .ds_inst = d, .queue = &bb_queue_stack,
+                                 .launch = &bb_launch_cas, .launch_spec = bad[i],
+                                 .max_threads = 1, .depth = 1, .server_pu = -1};
         bb_batcher *b = NULL;
         bb_err err = {{0}};
         assert_int_equal(bb_batcher_create(&cfg, &b, &err), BB_EINVAL);
@@ -387,8 +462,9 @@ int main(void)
         cmocka_unit_test(test_destroy_completes),
         cmocka_unit_test(test_lost_wakeup),
         cmocka_unit_test(test_release_window),
+        cmocka_unit_test(test_ring_backpressure),
+        cmocka_unit_test(test_batch_limit),
         cmocka_unit_test(test_matrix),
-        cmocka_unit_test(test_wait_policies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

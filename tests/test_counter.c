@@ -55,8 +55,11 @@ static void run_variant(const bb_variant *v, const bb_queue_vtable *q, const bb_
     void *inst = v->ds ? v->ds->create(&wp) : v->create(&wp);
     bb_batcher *b = NULL;
     if (v->ds) {
-        bb_batcher_config cfg = {v->ds, inst, q, NULL, l, NULL, BB_WAIT_ADAPTIVE, NULL,
-                                 threads, 1};
+        bb_batcher_config cfg = {.ds = v->ds, .ds_inst = inst, .queue = q, .launch = l,
+                                 .launch_spec = !strcmp(l->name, "timeout")
+                                                    ? "timeout:timeout_us=50:min_batch=4"
+                                                    : NULL,
+                                 .max_threads = threads, .depth = 1, .server_pu = -1};
         assert_int_equal(bb_batcher_create(&cfg, &b, NULL), 0);
     }
     void *chk = bb_counter_workload.check_create(&wp);
