@@ -72,10 +72,13 @@ static const bb_ds_vtable rec_vt = {"recorder", rec_create, rec_destroy, rec_run
 /* The launch spec used by the conformance runs: timeout gets a 1 us deadline
  * (so its deadline path runs on every op without making 100k ops take long)
  * and dedicated a short idle spin. */
+static int cas_rounds; /* when set, cas also gets max_rounds=1 (hand over after each batch) */
+
 static void launch_spec(const bb_launch_vtable *lv, unsigned limit, char *buf, size_t len)
 {
     const char *extra = !strcmp(lv->name, "timeout")     ? ":timeout_us=1:min_batch=8"
                         : !strcmp(lv->name, "dedicated") ? ":spin_us=5"
+                        : cas_rounds                     ? ":max_rounds=1"
                                                          : "";
     if (limit)
         snprintf(buf, len, "%s%s:batch_limit=%u", lv->name, extra, limit);
@@ -207,10 +210,12 @@ static void test_matrix(void **state)
                                         total, (bb_wait_policy)w);
 }
 
-/* batch_limit 1 and 2 are respected (and leftovers keep their order). */
+/* batch_limit 1 and 2 are respected (and leftovers keep their order); cas
+ * also with max_rounds=1, so the worker releases the flag after every batch. */
 static void test_batch_limit(void **state)
 {
     (void)state;
+    cas_rounds = 1;
     static const unsigned threads[] = {2, 16}, depths[] = {1, 16}, limits[] = {1, 2};
     long total = BB_TEST_SLOW ? 5000 : 20000;
     for (int q = 0; bb_queues[q]; q++)
@@ -220,6 +225,7 @@ static void test_batch_limit(void **state)
                     for (int k = 0; k < 2; k++)
                         run_matrix_case(bb_queues[q], bb_launches[l], threads[t], depths[d],
                                         limits[k], total, BB_WAIT_ADAPTIVE);
+    cas_rounds = 0;
 }
 
 /* A bounded ring smaller than the ops in flight: producers meet a full queue
