@@ -8,7 +8,8 @@
 
 enum {
     O_STRUCTURE = 256, O_VARIANT, O_QUEUE, O_LAUNCH, O_WAIT, O_THREADS, O_DEPTH, O_WORK, O_MIX,
-    O_PIN, O_SEED, O_DURATION, O_OPS, O_WARMUP, O_REPS, O_OUT, O_LABEL, O_PLOT, O_QUIET, O_HELP
+    O_PIN, O_SEED, O_DURATION, O_OPS, O_WARMUP, O_REPS, O_OUT, O_LABEL, O_PLOT, O_QUIET, O_HELP,
+    O_EXPERIMENT
 };
 
 static const struct option longopts[] = {
@@ -22,6 +23,7 @@ static const struct option longopts[] = {
     {"reps", required_argument, 0, O_REPS},           {"out", required_argument, 0, O_OUT},
     {"label", required_argument, 0, O_LABEL},         {"plot", no_argument, 0, O_PLOT},
     {"quiet", no_argument, 0, O_QUIET},               {"help", no_argument, 0, O_HELP},
+    {"experiment", required_argument, 0, O_EXPERIMENT},
     {0, 0, 0, 0}};
 
 static void usage(const char *cmd)
@@ -48,6 +50,11 @@ static void usage(const char *cmd)
            "  --label NAME          suffix of the results folder name ([A-Za-z0-9._-])\n"
            "  --plot                draw the plots into the results folder afterwards\n"
            "  --quiet               no table on stdout, no progress line\n");
+    if (!strcmp(cmd, "sweep"))
+        printf("  --experiment NAME     a named preset of lists (options given still win):\n"
+               "                        strategies = every queue x launch, atomic and mutex, "
+               "threads 1,2,4,8,\n"
+               "                        work 1,64, depth 1,64, 3 reps of 0.5 s\n");
     if (!strcmp(cmd, "sweep"))
         printf("\nIn sweep every option takes a list; the cartesian product is run, skipping "
                "combinations\nthat do not apply. Lists are comma-separated, except --mix and "
@@ -143,6 +150,13 @@ int bb_cli_parse(int argc, char **argv, bb_cli *cli, const char *cmd)
         case O_REPS: rc = copy_one(cli->reps, sizeof cli->reps, name, optarg); break;
         case O_OUT: rc = copy_one(cli->out, sizeof cli->out, name, optarg); break;
         case O_LABEL: rc = copy_one(cli->label, sizeof cli->label, name, optarg); break;
+        case O_EXPERIMENT:
+            if (!cli->sweep) {
+                fprintf(stderr, "batchbench run: --experiment belongs to sweep\n");
+                return 2;
+            }
+            rc = copy_one(cli->experiment, sizeof cli->experiment, name, optarg);
+            break;
         case O_PLOT: cli->plot = 1; break;
         case O_QUIET: cli->quiet = 1; break;
         case O_HELP: usage(cmd); return 1;

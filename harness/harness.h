@@ -42,6 +42,8 @@ typedef struct bb_result {
     uint64_t batches, max_batch;
     double mean_batch;
     int oversubscribed;
+    uint64_t flush_size, flush_deadline; /* timeout launch, in the window */
+    int server_pu, server_shares_pu;     /* dedicated launch: its server's PU */
     int *pu_plan, *pu_seen; /* per thread, malloc'd */
 } bb_result;
 
@@ -63,6 +65,7 @@ typedef struct bb_cli {
     bb_strlist structure, variant, queue, launch, wait, threads, depth, work, mix, pin, seed;
     char duration[BB_TEXT], ops[BB_TEXT], warmup[BB_TEXT], reps[BB_TEXT];
     char out[BB_TEXT * 4], label[65];
+    char experiment[BB_TEXT]; /* a named preset of option lists */
     int plot;      /* draw plots after the sweep */
     int quiet;
 } bb_cli;

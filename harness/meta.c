@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "gitrev.h"
 #include "report.h"
 
@@ -98,6 +99,8 @@ int bb_meta_write(FILE *f, const bb_report *r, const bb_config *cs, const bb_top
     bb_json_str(f, kernel);
     fprintf(f, ",\n  \"hostname\": ");
     bb_json_str(f, u.nodename);
+    fprintf(f, ",\n  \"latency_clock\": \"%s\", \"tsc_ghz\": %.6f", bb_fast_clock_name(),
+            bb_tsc.use_tsc ? bb_tsc.ghz : 0.0);
     fprintf(f, ",\n  \"machine\": ");
     bb_topo_write_json(topo, f);
     fprintf(f, ",\n  \"build\": ");
@@ -117,7 +120,11 @@ int bb_meta_write(FILE *f, const bb_report *r, const bb_config *cs, const bb_top
             fprintf(f, "], \"pu_ran_on\": [");
             for (unsigned t = 0; t < cs[i].threads; t++)
                 fprintf(f, "%s%d", t ? ", " : "", x->pu_seen ? x->pu_seen[t] : -1);
-            fprintf(f, "]}");
+            fprintf(f, "]");
+            if (cs[i].l && !strcmp(cs[i].l->name, "dedicated"))
+                fprintf(f, ", \"server_pu\": %d, \"server_shares_pu\": %s", x->server_pu,
+                        x->server_shares_pu ? "true" : "false");
+            fprintf(f, "}");
         }
     fprintf(f, "\n  ]\n}\n");
     return 0;

@@ -63,7 +63,7 @@ static inline void submit(worker *wk, unsigned slot)
     bb_op *op = &wk->win[slot];
     c->w->make_op(bb_mix_draw(&c->mix, &wk->rng), &wk->rng, op);
     sh->c->w->check_submit(sh->chk, wk->id, slot, op);
-    op->submit_ns = bb_now_ns();
+    op->submit_ns = bb_fast_ns();
     if (sh->b) {
         bb_submit(sh->b, op, wk->id);
     } else {
@@ -79,7 +79,7 @@ static inline uint64_t complete(worker *wk, unsigned slot)
     bb_op *op = &wk->win[slot];
     if (wk->sh->b)
         bb_wait(wk->sh->b, op);
-    uint64_t t = bb_now_ns();
+    uint64_t t = bb_fast_ns();
     wk->sh->c->w->check_complete(wk->sh->chk, wk->id, slot, op);
     return t;
 }
@@ -148,7 +148,7 @@ static void *worker_main(void *arg)
         uint64_t t = complete(wk, s);
         inflight--;
         wk->counted++;
-        wk->last_done_ns = t;
+        wk->last_done_ns = t; /* bb_fast_ns: the same time base as bb_now_ns */
         bb_hist_record(wk->hist, t - wk->win[s].submit_ns);
         if (left) {
             do_work(&wk->rng, c->work);
@@ -341,6 +341,10 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
             r->lat_max = all->count ? all->max : 0;
             free(all);
             r->batches = s1.batches - s0.batches;
+            r->flush_size = s1.launch.flush_size - s0.launch.flush_size;
+            r->flush_deadline = s1.launch.flush_deadline - s0.launch.flush_deadline;
+            r->server_pu = s1.launch.server_pu;
+            r->server_shares_pu = s1.launch.server_shares_pu;
             r->max_batch = s1.max_batch;
             r->mean_batch = r->batches ? (double)(s1.ops - s0.ops) / (double)r->batches : 0.0;
         }

@@ -319,10 +319,57 @@ static void progress(int i, int total, const bb_config *c, double mops, double e
     fflush(stderr);
 }
 
+/* Named experiments: presets for the lists the user did not give. */
+static void preset(bb_strlist *l, const char *csv)
+{
+    if (l->n)
+        return;
+    for (const char *p = csv; *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        memcpy(l->v[l->n], p, n);
+        l->v[l->n++][n] = 0;
+        p += n + (e != NULL);
+    }
+}
+
+static int apply_experiment(bb_cli *cli)
+{
+    if (!cli->experiment[0])
+        return 0;
+    if (!strcmp(cli->experiment, "strategies")) {
+        char queues[256] = "", launches[256] = "";
+        for (int i = 0; bb_queues[i]; i++)
+            snprintf(queues + strlen(queues), sizeof queues - strlen(queues), "%s%s",
+                     i ? "," : "", bb_queues[i]->name);
+        for (int i = 0; bb_launches[i]; i++)
+            snprintf(launches + strlen(launches), sizeof launches - strlen(launches), "%s%s",
+                     i ? "," : "", bb_launches[i]->name);
+        preset(&cli->variant, "batched,atomic,mutex");
+        preset(&cli->queue, queues);
+        preset(&cli->launch, launches);
+        preset(&cli->threads, "1,2,4,8");
+        preset(&cli->work, "1,64");
+        preset(&cli->depth, "1,64");
+        if (!cli->reps[0])
+            strcpy(cli->reps, "3");
+        if (!cli->duration[0] && !cli->ops[0])
+            strcpy(cli->duration, "0.5");
+        if (!cli->warmup[0])
+            strcpy(cli->warmup, "0.1");
+        if (!cli->label[0])
+            strcpy(cli->label, "strategies");
+        return 0;
+    }
+    BAD("--experiment: unknown experiment '%s' (accepted: strategies)", cli->experiment);
+}
+
 int bb_sweep_main(const bb_cli *cli_in, int argc, char **argv)
 {
     bb_cli cli = *cli_in;
     const char *cmd = cli.sweep ? "sweep" : "run";
+    if (apply_experiment(&cli))
+        return 2;
     if (!cli.label[0])
         snprintf(cli.label, sizeof cli.label, "%s", cmd);
     if (!valid_label(cli.label))

@@ -98,7 +98,7 @@ static void to_destroy(void *l)
 static void to_prepare(void *vl, bb_op *op)
 {
     timeout_launch *l = vl;
-    op->launch_ns = l->timeout_ns ? bb_now_ns() + l->timeout_ns : 0; /* the deadline */
+    op->launch_ns = l->timeout_ns ? bb_fast_ns() + l->timeout_ns : 0; /* the deadline */
     atomic_fetch_add_explicit(&l->pending, 1, memory_order_seq_cst);
 }
 
@@ -130,7 +130,7 @@ static void to_wait(void *vl, bb_op *op)
         flush_for_size(l);
         if (bb_op_done(op))
             return;
-        uint64_t now = bb_now_ns();
+        uint64_t now = bb_fast_ns();
         if (now >= deadline) {
             if (bb_flag_try_acquire(&l->running)) {
                 if (!bb_op_done(op))
