@@ -56,9 +56,10 @@ static void usage(const char *cmd)
                "threads 1,2,4,8,\n"
                "                        work 1,64, depth 1,64, 3 reps of 0.5 s\n");
     if (!strcmp(cmd, "sweep"))
-        printf("\nIn sweep every option takes a list; the cartesian product is run, skipping "
-               "combinations\nthat do not apply. Lists are comma-separated, except --mix and "
-               "--pin, whose values\ncontain commas: separate their alternatives with ';'.\n");
+        printf("\nIn sweep, --structure --variant --queue --launch --wait --threads --depth --work "
+               "--mix\n--pin and --seed take lists; the cartesian product is run, skipping "
+               "combinations that\ndo not apply. Lists are comma-separated, except --mix and "
+               "--pin, whose values contain\ncommas: separate their alternatives with ';'.\n");
 }
 
 static int add_list(bb_strlist *l, const char *opt, const char *val, int sweep, char sep)

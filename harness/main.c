@@ -11,7 +11,7 @@ static void top_usage(FILE *f)
                "  run     run one configuration (repetitions: --reps), write a results folder\n"
                "  sweep   run the cartesian product of option lists, write a results folder\n"
                "  plot    draw throughput.png/.svg for a results folder\n"
-               "  list    list structures, variants, queues and launches\n\n"
+               "  list    list structures, variants, queues, launches and wait policies\n\n"
                "`batchbench COMMAND --help` shows the options of a command.\n");
 }
 

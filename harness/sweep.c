@@ -441,8 +441,8 @@ int bb_sweep_main(const bb_cli *cli_in, int argc, char **argv)
             printf("\nwrote %s/results.csv\n      %s/summary.csv\n      %s/meta.json\n",
                    rep.dir.final, rep.dir.final, rep.dir.final);
             if (cli.plot && !rc)
-                printf("      %s/throughput.png\n      %s/throughput.svg\n", rep.dir.final,
-                       rep.dir.final);
+                printf("      %s/throughput.dat\n      %s/throughput.png\n"
+                       "      %s/throughput.svg\n", rep.dir.final, rep.dir.final, rep.dir.final);
         }
     }
     bb_report_free(&rep);
