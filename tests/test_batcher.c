@@ -210,21 +210,23 @@ static void test_matrix(void **state)
                                         total, (bb_wait_policy)w);
 }
 
-/* batch_limit 1 and 2 are respected (and leftovers keep their order); cas
- * also with max_rounds=1, so the worker releases the flag after every batch. */
+/* batch_limit 1 and 2 are respected (and leftovers keep their order) for
+ * every queue x launch x wait policy; cas also with max_rounds=1, so the
+ * worker releases the flag after every batch. */
 static void test_batch_limit(void **state)
 {
     (void)state;
     cas_rounds = 1;
     static const unsigned threads[] = {2, 16}, depths[] = {1, 16}, limits[] = {1, 2};
-    long total = BB_TEST_SLOW ? 5000 : 20000;
+    long total = BB_TEST_SLOW ? 2000 : 10000;
     for (int q = 0; bb_queues[q]; q++)
         for (int l = 0; bb_launches[l]; l++)
-            for (int t = 0; t < 2; t++)
-                for (int d = 0; d < 2; d++)
-                    for (int k = 0; k < 2; k++)
-                        run_matrix_case(bb_queues[q], bb_launches[l], threads[t], depths[d],
-                                        limits[k], total, BB_WAIT_ADAPTIVE);
+            for (int w = 0; w < 4; w++)
+                for (int t = 0; t < 2; t++)
+                    for (int d = 0; d < 2; d++)
+                        for (int k = 0; k < 2; k++)
+                            run_matrix_case(bb_queues[q], bb_launches[l], threads[t], depths[d],
+                                            limits[k], total, (bb_wait_policy)w);
     cas_rounds = 0;
 }
 
