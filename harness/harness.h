@@ -38,7 +38,8 @@ typedef struct bb_config {
 typedef struct bb_result {
     uint64_t ops;
     double seconds, mops;
-    uint64_t lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
+    uint64_t lat_p50, lat_p90, lat_p99, lat_p999, lat_p9999, lat_max;
+    uint64_t lat_overflow; /* latencies beyond the histogram's range (clamped) */
     uint64_t batches, max_batch;
     double mean_batch;
     int oversubscribed;

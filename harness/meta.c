@@ -16,6 +16,17 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
+/* First line of a sysfs file, or "unavailable". */
+static void read_line(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    if (!f || !fgets(buf, (int)len, f))
+        snprintf(buf, len, "unavailable");
+    if (f)
+        fclose(f);
+    buf[strcspn(buf, "\n")] = 0;
+}
+
 void bb_utc_now(char *buf, size_t len)
 {
     time_t now = time(NULL);
@@ -101,6 +112,15 @@ int bb_meta_write(FILE *f, const bb_report *r, const bb_config *cs, const bb_top
     bb_json_str(f, u.nodename);
     fprintf(f, ",\n  \"latency_clock\": \"%s\", \"tsc_ghz\": %.6f", bb_fast_clock_name(),
             bb_tsc.use_tsc ? bb_tsc.ghz : 0.0);
+    char clocksource[64], governor[64];
+    read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", clocksource,
+              sizeof clocksource);
+    read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", governor,
+              sizeof governor);
+    fprintf(f, ",\n  \"clocksource\": ");
+    bb_json_str(f, clocksource);
+    fprintf(f, ", \"cpufreq_governor\": ");
+    bb_json_str(f, governor);
     fprintf(f, ",\n  \"machine\": ");
     bb_topo_write_json(topo, f);
     fprintf(f, ",\n  \"build\": ");

@@ -114,7 +114,7 @@ static int write_results(bb_report *r, const bb_config *cs, bb_err *err)
     if (!f)
         return bb_fail(err, BB_ESYS, "cannot write results.csv in %s", r->dir.tmp);
     fprintf(f, "%s,rep,ops,seconds,throughput_mops,lat_p50_ns,lat_p90_ns,lat_p99_ns,"
-               "lat_p999_ns,lat_max_ns,batches,mean_batch,max_batch,flush_size,flush_deadline,"
+               "lat_p999_ns,lat_p9999_ns,lat_max_ns,lat_overflow,batches,mean_batch,max_batch,flush_size,flush_deadline,"
                "oversubscribed\n",
             param_header);
     for (unsigned rep = 0; rep < r->reps; rep++)
@@ -125,10 +125,11 @@ static int write_results(bb_report *r, const bb_config *cs, bb_err *err)
             bb_fmt_double(mops, sizeof mops, x->mops, 4);
             bb_fmt_double(mb, sizeof mb, x->mean_batch, 2);
             write_params(f, &cs[i]);
-            fprintf(f, ",%u,%llu,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%s,%llu,%llu,%llu,%d\n", rep,
-                    (unsigned long long)x->ops, sec, mops, (unsigned long long)x->lat_p50,
+            fprintf(f, ",%u,%llu,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%s,%llu,%llu,%llu,%d\n",
+                    rep, (unsigned long long)x->ops, sec, mops, (unsigned long long)x->lat_p50,
                     (unsigned long long)x->lat_p90, (unsigned long long)x->lat_p99,
-                    (unsigned long long)x->lat_p999, (unsigned long long)x->lat_max,
+                    (unsigned long long)x->lat_p999, (unsigned long long)x->lat_p9999,
+                    (unsigned long long)x->lat_max, (unsigned long long)x->lat_overflow,
                     (unsigned long long)x->batches, mb, (unsigned long long)x->max_batch,
                     (unsigned long long)x->flush_size, (unsigned long long)x->flush_deadline,
                     x->oversubscribed);

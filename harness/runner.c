@@ -338,6 +338,8 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
             r->lat_p90 = bb_hist_quantile(all, 0.90);
             r->lat_p99 = bb_hist_quantile(all, 0.99);
             r->lat_p999 = bb_hist_quantile(all, 0.999);
+            r->lat_p9999 = bb_hist_quantile(all, 0.9999);
+            r->lat_overflow = all->overflow;
             r->lat_max = all->count ? all->max : 0;
             free(all);
             r->batches = s1.batches - s0.batches;

@@ -402,6 +402,15 @@ int bb_sweep_main(const bb_cli *cli_in, int argc, char **argv)
         return 2;
     }
     int tty = isatty(2) && !cli.quiet;
+    FILE *gov = fopen("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", "r");
+    char gbuf[64] = "";
+    if (gov) {
+        if (fgets(gbuf, sizeof gbuf, gov) && strncmp(gbuf, "performance", 11) && !cli.quiet)
+            fprintf(stderr, "batchbench: note: cpufreq governor is %.*s, not performance: "
+                            "frequency scaling may skew results\n",
+                    (int)strcspn(gbuf, "\n"), gbuf);
+        fclose(gov);
+    }
     int total = n * (int)reps, done = 0;
     uint64_t t_start = bb_now_ns();
     for (unsigned r = 0; r < reps && !rc; r++)
