@@ -13,7 +13,7 @@ set key outside right top box opaque font ",9" noenhanced
 set grid ytics xtics lc rgb "#dddddd"
 set xlabel "threads"
 set ylabel "throughput (Mops/s, median of repetitions; bars: min-max)"
-set title "batchbench: throughput against threads\n".subtitle noenhanced
+set title "batchbench: throughput against threads\n".subtitle noenhanced font ",8"
 set logscale x 2
 set xtics (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
 set xrange [xmin:xmax]

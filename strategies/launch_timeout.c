@@ -13,7 +13,10 @@
  * it flushes again; ops that arrived but are fewer are flushed by their own
  * owners at their deadlines (a waiter that finds the flag held at its deadline
  * sleeps briefly and retries). Drain and destroy flush regardless of
- * min_batch. Counters: flushes caused by size and by deadline. */
+ * min_batch. Counters: flushes (that ran at least one batch) started by
+ * min_batch and by a deadline (timeout_us=0: all of them); flushes forced by a
+ * full queue or by drain are in neither. min_batch starts a flush; a flush
+ * then runs batches until the queue is empty, so batches can be smaller. */
 #include <linux/futex.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -48,26 +51,37 @@ static void timed_park(bb_op *op, uint64_t ns)
     syscall(SYS_futex, (uint32_t *)&op->state, FUTEX_WAIT_PRIVATE, BB_OP_PARKED, &ts, NULL, 0);
 }
 
-/* Holding the flag: run batches until the queue is empty. */
-static void flush_all(timeout_launch *l)
+/* Holding the flag: run batches until the queue is empty; returns how many
+ * batches ran. */
+static size_t flush_all(timeout_launch *l)
 {
-    size_t n;
-    while ((n = bb_batcher_run_batch(l->b)))
+    size_t n, batches = 0;
+    while ((n = bb_batcher_run_batch(l->b))) {
         atomic_fetch_sub_explicit(&l->pending, (int64_t)n, memory_order_seq_cst);
+        batches++;
+    }
+    return batches;
 }
 
+/* Pending counts ops from before their push, so the queue must be checked
+ * too: a count that includes ops still being pushed must not start empty
+ * flushes. With timeout_us=0 every op is due at once: those flushes are
+ * deadline flushes. */
 static int size_reached(timeout_launch *l)
 {
-    return atomic_load_explicit(&l->pending, memory_order_seq_cst) >= (int64_t)l->min_batch ||
-           (l->timeout_ns == 0 && !bb_batcher_queue_empty(l->b));
+    if (bb_batcher_queue_empty(l->b))
+        return 0;
+    return l->timeout_ns == 0 ||
+           atomic_load_explicit(&l->pending, memory_order_seq_cst) >= (int64_t)l->min_batch;
 }
 
 /* Flushes while the size condition holds (re-checked after each release). */
 static void flush_for_size(timeout_launch *l)
 {
     while (size_reached(l) && bb_flag_try_acquire(&l->running)) {
-        atomic_fetch_add_explicit(&l->flush_size, 1, memory_order_relaxed);
-        flush_all(l);
+        if (flush_all(l))
+            atomic_fetch_add_explicit(l->timeout_ns ? &l->flush_size : &l->flush_deadline, 1,
+                                      memory_order_relaxed);
         bb_flag_release(&l->running);
     }
 }
@@ -111,8 +125,7 @@ static void to_submitted(void *vl, bb_op *op)
 static void to_full(void *vl)
 {
     timeout_launch *l = vl;
-    if (bb_flag_try_acquire(&l->running)) {
-        atomic_fetch_add_explicit(&l->flush_size, 1, memory_order_relaxed);
+    if (bb_flag_try_acquire(&l->running)) { /* forced by a full queue: counted in neither */
         flush_all(l);
         bb_flag_release(&l->running);
     } else {
@@ -133,9 +146,8 @@ static void to_wait(void *vl, bb_op *op)
         uint64_t now = bb_fast_ns();
         if (now >= deadline) {
             if (bb_flag_try_acquire(&l->running)) {
-                if (!bb_op_done(op))
+                if (flush_all(l))
                     atomic_fetch_add_explicit(&l->flush_deadline, 1, memory_order_relaxed);
-                flush_all(l);
                 bb_flag_release(&l->running);
                 continue;
             }
