@@ -1,5 +1,6 @@
 #include "batcher.h"
 
+#include "clock.h"
 #include "topo.h"
 
 #include <assert.h>
@@ -30,7 +31,16 @@ struct bb_batcher {
     _Atomic uint64_t max_batch;
     _Atomic uint64_t overlaps;
     _Atomic uint64_t double_completions;
+    _Atomic uint64_t size_hist[BB_BATCH_BUCKETS];
+    _Atomic uint64_t queue_wait_ns, queue_wait_ops, batch_run_ns;
 };
+
+/* Single-writer counter update (only the batch thread writes). */
+static inline void bump(_Atomic uint64_t *c, uint64_t d)
+{
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + d,
+                          memory_order_relaxed);
+}
 
 int bb_batcher_create(const bb_batcher_config *cfg, bb_batcher **out, bb_err *err)
 {
@@ -183,7 +193,26 @@ size_t bb_batcher_run_batch(bb_batcher *b)
     }
     size_t n = collect(b);
     if (n) {
+        uint64_t t_take = bb_fast_ns(), waited = 0, stamped = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t s = b->buf[i]->submit_ns;
+            if (s && s <= t_take) {
+                waited += t_take - s;
+                stamped++;
+            }
+        }
         b->ds->run_batch(b->ds_inst, b->buf, n, b->exec);
+        uint64_t run = bb_fast_ns() - t_take;
+        /* statistics before completion: once completed, ops (and a waiting
+         * client that reads the stats) may move on */
+        bump(&b->batches, 1);
+        bump(&b->ops, n);
+        bump(&b->size_hist[63 - __builtin_clzll((unsigned long long)n)], 1);
+        bump(&b->queue_wait_ns, waited);
+        bump(&b->queue_wait_ops, stamped);
+        bump(&b->batch_run_ns, run * n);
+        if (n > atomic_load_explicit(&b->max_batch, memory_order_relaxed))
+            atomic_store_explicit(&b->max_batch, n, memory_order_relaxed);
         uint64_t bad = 0;
         for (size_t i = 0; i < n; i++) {
             uint32_t old = bb_op_complete(b->buf[i]);
@@ -191,13 +220,6 @@ size_t bb_batcher_run_batch(bb_batcher *b)
         }
         if (bad)
             atomic_fetch_add_explicit(&b->double_completions, bad, memory_order_relaxed);
-        atomic_store_explicit(&b->batches,
-                              atomic_load_explicit(&b->batches, memory_order_relaxed) + 1,
-                              memory_order_relaxed);
-        atomic_store_explicit(&b->ops, atomic_load_explicit(&b->ops, memory_order_relaxed) + n,
-                              memory_order_relaxed);
-        if (n > atomic_load_explicit(&b->max_batch, memory_order_relaxed))
-            atomic_store_explicit(&b->max_batch, n, memory_order_relaxed);
     }
     atomic_fetch_sub_explicit(&b->in_batch, 1, memory_order_release);
     return n;
@@ -211,6 +233,11 @@ void bb_batcher_stats_get(const bb_batcher *b, bb_batcher_stats *s)
     s->max_batch = atomic_load_explicit(&m->max_batch, memory_order_relaxed);
     s->overlaps = atomic_load_explicit(&m->overlaps, memory_order_relaxed);
     s->double_completions = atomic_load_explicit(&m->double_completions, memory_order_relaxed);
+    for (int k = 0; k < BB_BATCH_BUCKETS; k++)
+        s->size_hist[k] = atomic_load_explicit(&m->size_hist[k], memory_order_relaxed);
+    s->queue_wait_ns = atomic_load_explicit(&m->queue_wait_ns, memory_order_relaxed);
+    s->queue_wait_ops = atomic_load_explicit(&m->queue_wait_ops, memory_order_relaxed);
+    s->batch_run_ns = atomic_load_explicit(&m->batch_run_ns, memory_order_relaxed);
     memset(&s->launch, 0, sizeof s->launch);
     s->launch.server_pu = -1;
     if (m->lv->stats)

@@ -52,10 +52,18 @@ typedef struct bb_batcher_config {
     int server_shares_pu;    /* recorded in the stats: server_pu is also a client's */
 } bb_batcher_config;
 
+#define BB_BATCH_BUCKETS 33 /* batch sizes by log2: bucket k holds sizes in [2^k, 2^(k+1)) */
+
 typedef struct bb_batcher_stats {
     uint64_t batches;
     uint64_t ops;
     uint64_t max_batch;
+    uint64_t size_hist[BB_BATCH_BUCKETS];
+    /* Time split, summed over ops (bb_fast_ns): from op->submit_ns to the take
+     * of its batch (only ops with submit_ns != 0), and the run time of the
+     * batch each op was in (take to completion of the whole batch). */
+    uint64_t queue_wait_ns, queue_wait_ops;
+    uint64_t batch_run_ns;
     uint64_t overlaps;            /* batches that started while another ran: must be 0 */
     uint64_t double_completions;  /* ops completed twice or never submitted: must be 0 */
     bb_launch_stats launch;       /* the launch strategy's own counters */

@@ -36,7 +36,8 @@ typedef struct bb_op {
     int64_t key;
     int64_t arg;
     int64_t result;          /* written by run_batch */
-    uint64_t submit_ns;      /* set by the caller if it measures latency */
+    uint64_t submit_ns;      /* optional, bb_fast_ns() time base: the batcher's queue-wait
+                                statistic uses it when non-zero */
     uint32_t thread;         /* submitting thread's index (queues may use it) */
     uint32_t user;           /* free for the caller */
     uint64_t launch_ns;      /* reserved for the launch strategy (set before the push) */
@@ -51,6 +52,10 @@ static inline void bb_op_init(bb_op *op, uint32_t code, int64_t key, int64_t arg
     op->key = key;
     op->arg = arg;
     op->result = 0;
+    op->submit_ns = 0;
+    op->thread = 0;
+    op->user = 0;
+    op->launch_ns = 0;
     atomic_store_explicit(&op->state, BB_OP_IDLE, memory_order_relaxed);
 }
 

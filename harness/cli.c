@@ -9,7 +9,7 @@
 enum {
     O_STRUCTURE = 256, O_VARIANT, O_QUEUE, O_LAUNCH, O_WAIT, O_THREADS, O_DEPTH, O_WORK, O_MIX,
     O_PIN, O_SEED, O_DURATION, O_OPS, O_WARMUP, O_REPS, O_OUT, O_LABEL, O_PLOT, O_QUIET, O_HELP,
-    O_EXPERIMENT
+    O_EXPERIMENT, O_RATE, O_ARRIVALS
 };
 
 static const struct option longopts[] = {
@@ -24,6 +24,7 @@ static const struct option longopts[] = {
     {"label", required_argument, 0, O_LABEL},         {"plot", no_argument, 0, O_PLOT},
     {"quiet", no_argument, 0, O_QUIET},               {"help", no_argument, 0, O_HELP},
     {"experiment", required_argument, 0, O_EXPERIMENT},
+    {"rate", required_argument, 0, O_RATE},           {"arrivals", required_argument, 0, O_ARRIVALS},
     {0, 0, 0, 0}};
 
 static void usage(const char *cmd)
@@ -46,6 +47,10 @@ static void usage(const char *cmd)
            "  --pin MODE            none | compact | scatter | PU list like 0,2 or 0-3 (default "
            "compact)\n"
            "  --seed N              RNG seed (default 1)\n"
+           "  --rate R              open loop: R ops/s in total (e.g. 1e6), latency from the "
+           "intended\n"
+           "                        start; 0 = closed loop (default)\n"
+           "  --arrivals KIND       open-loop gaps: fixed | poisson (default fixed)\n"
            "  --out DIR             parent folder of the results folder (default results)\n"
            "  --label NAME          suffix of the results folder name ([A-Za-z0-9._-])\n"
            "  --plot                draw the plots into the results folder afterwards\n"
@@ -57,7 +62,7 @@ static void usage(const char *cmd)
                "                        work 1,64, depth 1,64, 3 reps of 0.5 s\n");
     if (!strcmp(cmd, "sweep"))
         printf("\nIn sweep, --structure --variant --queue --launch --wait --threads --depth --work "
-               "--mix\n--pin and --seed take lists; the cartesian product is run, skipping "
+               "--mix\n--pin --seed and --rate take lists; the cartesian product is run, skipping "
                "combinations that\ndo not apply. Lists are comma-separated, except --mix and "
                "--pin, whose values contain\ncommas: separate their alternatives with ';'.\n");
 }
@@ -143,6 +148,8 @@ int bb_cli_parse(int argc, char **argv, bb_cli *cli, const char *cmd)
         case O_DEPTH: rc = add_list(&cli->depth, name, optarg, cli->sweep, ','); break;
         case O_WORK: rc = add_list(&cli->work, name, optarg, cli->sweep, ','); break;
         case O_SEED: rc = add_list(&cli->seed, name, optarg, cli->sweep, ','); break;
+        case O_RATE: rc = add_list(&cli->rate, name, optarg, cli->sweep, ','); break;
+        case O_ARRIVALS: rc = copy_one(cli->arrivals, sizeof cli->arrivals, name, optarg); break;
         case O_MIX: rc = add_list(&cli->mix, name, optarg, cli->sweep, ';'); break;
         case O_PIN: rc = add_list(&cli->pin, name, optarg, cli->sweep, ';'); break;
         case O_DURATION: rc = copy_one(cli->duration, sizeof cli->duration, name, optarg); break;

@@ -33,6 +33,8 @@ typedef struct bb_config {
     int by_ops;                   /* 1: --ops N, 0: --duration */
     double duration, warmup;
     uint64_t ops;
+    double rate;                  /* open loop: total ops/s over all threads; 0 = closed loop */
+    int poisson;                  /* open loop arrivals: 0 fixed intervals, 1 Poisson */
 } bb_config;
 
 typedef struct bb_result {
@@ -45,7 +47,15 @@ typedef struct bb_result {
     int oversubscribed;
     uint64_t flush_size, flush_deadline; /* timeout launch, in the window */
     int server_pu, server_shares_pu;     /* dedicated launch: its server's PU */
+    uint64_t backlog;                    /* open loop: ops due in the window but not started */
+    double fairness_cv;                  /* stddev/mean of the threads' op counts */
+    double alloc_per_op;                 /* heap bytes allocated per op by the clients; <0: n/a */
+    int64_t ds_bytes;                    /* net heap bytes of the structure after creation; <0 n/a */
+    double queue_wait_ns, batch_run_ns;  /* per op, means */
+    uint64_t size_hist[BB_BATCH_BUCKETS];/* batch sizes in the window, log2 buckets */
     int *pu_plan, *pu_seen; /* per thread, malloc'd */
+    uint64_t *thread_ops;   /* per thread, malloc'd */
+    bb_hist *hist;          /* merged latency histogram, malloc'd */
 } bb_result;
 
 /* runner.c: runs one configuration (one repetition). Returns BB_OK, or
@@ -53,6 +63,10 @@ typedef struct bb_result {
 int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_result *r,
                   bb_err *err);
 void bb_result_free(bb_result *r);
+
+/* alloc.c: the calling thread's jemalloc counters (UINT64_MAX: unavailable). */
+uint64_t bb_thread_allocated(void);
+uint64_t bb_thread_deallocated(void);
 
 /* cli.c: the option set shared by run and sweep, as lists of strings. */
 #define BB_MAXV 32
@@ -63,7 +77,8 @@ typedef struct bb_strlist {
 
 typedef struct bb_cli {
     int sweep; /* 1: lists allowed */
-    bb_strlist structure, variant, queue, launch, wait, threads, depth, work, mix, pin, seed;
+    bb_strlist structure, variant, queue, launch, wait, threads, depth, work, mix, pin, seed, rate;
+    char arrivals[BB_TEXT];
     char duration[BB_TEXT], ops[BB_TEXT], warmup[BB_TEXT], reps[BB_TEXT];
     char out[BB_TEXT * 4], label[65];
     char experiment[BB_TEXT]; /* a named preset of option lists */
@@ -77,7 +92,8 @@ int bb_cli_parse(int argc, char **argv, bb_cli *cli, const char *cmd);
 /* sweep.c: expands, validates, runs, writes. Returns the process exit code. */
 int bb_sweep_main(const bb_cli *cli, int argc, char **argv);
 /* plot.c */
-int bb_plot_dir(const char *dir, bb_err *err);
+/* Draws every plot the folder's data supports; names of the drawn plots. */
+int bb_plot_dir(const char *dir, char drawn[][32], int *ndrawn, bb_err *err);
 int bb_plot_main(int argc, char **argv);
 /* meta.c */
 void bb_meta_write_build(FILE *f);

@@ -13,20 +13,43 @@ int bb_report_begin(bb_report *r, const char *parent, const char *label, int n, 
     r->argc = argc;
     r->argv = argv;
     r->res = calloc((size_t)n * reps, sizeof *r->res);
-    if (!r->res)
+    r->hist = calloc((size_t)n, sizeof *r->hist);
+    r->sizes = calloc((size_t)n, sizeof *r->sizes);
+    if (!r->res || !r->hist || !r->sizes) {
+        free(r->res);
+        free(r->hist);
+        free(r->sizes);
         return bb_fail(err, BB_ENOMEM, "out of memory");
+    }
     bb_utc_now(r->started, sizeof r->started);
     int rc = bb_outdir_begin(&r->dir, parent, label, err);
     if (rc) {
         free(r->res);
+        free(r->hist);
+        free(r->sizes);
         r->res = NULL;
+        r->hist = NULL;
+        r->sizes = NULL;
     }
     return rc;
 }
 
 void bb_report_add(bb_report *r, int config, unsigned rep, const bb_result *res)
 {
-    r->res[(size_t)rep * (size_t)r->n + (size_t)config] = *res;
+    bb_result *x = &r->res[(size_t)rep * (size_t)r->n + (size_t)config];
+    *x = *res;
+    /* fold the latency histogram into the configuration's; keep one copy */
+    if (x->hist) {
+        if (!r->hist[config]) {
+            r->hist[config] = x->hist;
+        } else {
+            bb_hist_merge(r->hist[config], x->hist);
+            free(x->hist);
+        }
+        x->hist = NULL;
+    }
+    for (int k = 0; k < BB_BATCH_BUCKETS; k++)
+        r->sizes[config][k] += x->size_hist[k];
 }
 
 void bb_report_abort(bb_report *r)
@@ -40,6 +63,12 @@ void bb_report_free(bb_report *r)
         bb_result_free(&r->res[i]);
     free(r->res);
     r->res = NULL;
+    for (int i = 0; r->hist && i < r->n; i++)
+        free(r->hist[i]);
+    free(r->hist);
+    free(r->sizes);
+    r->hist = NULL;
+    r->sizes = NULL;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -85,7 +114,7 @@ void bb_summarize(const double *x, unsigned n, bb_summary *s)
 /* Parameter columns, shared by results.csv and summary.csv. */
 static const char *param_header =
     "structure,variant,queue,launch,wait,threads,depth,work,mix,pin,seed,mode,duration_s,"
-    "ops_target,warmup_s";
+    "ops_target,warmup_s,load,rate_target,arrivals";
 
 static void write_params(FILE *f, const bb_config *c)
 {
@@ -106,6 +135,10 @@ static void write_params(FILE *f, const bb_config *c)
     bb_csv_field(f, c->pin_text);
     fprintf(f, ",%llu,%s,%s,%llu,%s", (unsigned long long)c->seed,
             c->by_ops ? "ops" : "duration", d, (unsigned long long)c->ops, w);
+    if (c->rate > 0)
+        fprintf(f, ",open,%.0f,%s", c->rate, c->poisson ? "poisson" : "fixed");
+    else
+        fprintf(f, ",closed,0,-");
 }
 
 static int write_results(bb_report *r, const bb_config *cs, bb_err *err)
@@ -113,29 +146,116 @@ static int write_results(bb_report *r, const bb_config *cs, bb_err *err)
     FILE *f = bb_file_open(&r->dir, "results.csv");
     if (!f)
         return bb_fail(err, BB_ESYS, "cannot write results.csv in %s", r->dir.tmp);
-    fprintf(f, "%s,rep,ops,seconds,throughput_mops,lat_p50_ns,lat_p90_ns,lat_p99_ns,"
-               "lat_p999_ns,lat_p9999_ns,lat_max_ns,lat_overflow,batches,mean_batch,max_batch,flush_size,flush_deadline,"
+    fprintf(f, "%s,rep,ops,seconds,throughput_mops,rate_achieved_ops_s,backlog_ops,lat_p50_ns,"
+               "lat_p90_ns,lat_p99_ns,lat_p999_ns,lat_p9999_ns,lat_max_ns,lat_overflow,"
+               "lat_empty,queue_wait_ns,batch_run_ns,batches,mean_batch,max_batch,flush_size,"
+               "flush_deadline,fairness_cv,thread_ops,alloc_bytes_per_op,ds_bytes,"
                "oversubscribed\n",
             param_header);
     for (unsigned rep = 0; rep < r->reps; rep++)
         for (int i = 0; i < r->n; i++) {
             const bb_result *x = &r->res[(size_t)rep * (size_t)r->n + (size_t)i];
-            char sec[32], mops[32], mb[32];
+            char sec[32], mops[32], mb[32], rate[32], qw[32], br[32], fair[32], alloc[32],
+                dsb[32];
             bb_fmt_double(sec, sizeof sec, x->seconds, 6);
             bb_fmt_double(mops, sizeof mops, x->mops, 4);
             bb_fmt_double(mb, sizeof mb, x->mean_batch, 2);
+            bb_fmt_double(rate, sizeof rate, x->mops * 1e6, 0);
+            bb_fmt_double(qw, sizeof qw, x->queue_wait_ns, 1);
+            bb_fmt_double(br, sizeof br, x->batch_run_ns, 1);
+            bb_fmt_double(fair, sizeof fair, x->fairness_cv, 4);
+            if (x->alloc_per_op < 0)
+                strcpy(alloc, "-");
+            else
+                bb_fmt_double(alloc, sizeof alloc, x->alloc_per_op, 2);
+            if (x->ds_bytes < 0)
+                strcpy(dsb, "-");
+            else
+                snprintf(dsb, sizeof dsb, "%lld", (long long)x->ds_bytes);
             write_params(f, &cs[i]);
-            fprintf(f, ",%u,%llu,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%s,%llu,%llu,%llu,%d\n",
-                    rep, (unsigned long long)x->ops, sec, mops, (unsigned long long)x->lat_p50,
+            fprintf(f, ",%u,%llu,%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%d,%s,%s,%llu,%s,"
+                       "%llu,%llu,%llu,%s,",
+                    rep, (unsigned long long)x->ops, sec, mops, rate,
+                    (unsigned long long)x->backlog, (unsigned long long)x->lat_p50,
                     (unsigned long long)x->lat_p90, (unsigned long long)x->lat_p99,
                     (unsigned long long)x->lat_p999, (unsigned long long)x->lat_p9999,
                     (unsigned long long)x->lat_max, (unsigned long long)x->lat_overflow,
-                    (unsigned long long)x->batches, mb, (unsigned long long)x->max_batch,
-                    (unsigned long long)x->flush_size, (unsigned long long)x->flush_deadline,
-                    x->oversubscribed);
+                    x->ops == 0, qw, br, (unsigned long long)x->batches, mb,
+                    (unsigned long long)x->max_batch, (unsigned long long)x->flush_size,
+                    (unsigned long long)x->flush_deadline, fair);
+            for (unsigned t = 0; t < cs[i].threads; t++)
+                fprintf(f, "%s%llu", t ? ";" : "",
+                        (unsigned long long)(x->thread_ops ? x->thread_ops[t] : 0));
+            fprintf(f, ",%s,%s,%d\n", alloc, dsb, x->oversubscribed);
         }
     if (bb_file_close(f, &r->dir, "results.csv"))
         return bb_fail(err, BB_ESYS, "writing results.csv failed");
+    return BB_OK;
+}
+
+/* latency.csv: the percentile spectrum of each configuration (all
+ * repetitions merged), HdrHistogram style: 5 steps per halving of the
+ * distance to 100%, then the maximum. */
+static int write_latency(bb_report *r, const bb_config *cs, bb_err *err)
+{
+    FILE *f = bb_file_open(&r->dir, "latency.csv");
+    if (!f)
+        return bb_fail(err, BB_ESYS, "cannot write latency.csv in %s", r->dir.tmp);
+    fprintf(f, "config,%s,percentile,value_ns,count_below,inv_one_minus_p\n", param_header);
+    for (int i = 0; i < r->n; i++) {
+        const bb_hist *h = r->hist[i];
+        if (!h || h->count == 0)
+            continue; /* nothing measured: results.csv says lat_empty=1 */
+        for (int k = 0;; k++) {
+            double p = 1.0 - pow(0.5, k / 5.0);
+            int last = 1.0 / (1.0 - p) >= (double)h->count;
+            if (last)
+                p = 1.0;
+            uint64_t v = bb_hist_quantile(h, p);
+            char ps[32], inv[32];
+            bb_fmt_double(ps, sizeof ps, p * 100.0, 6);
+            bb_fmt_double(inv, sizeof inv, last ? (double)h->count : 1.0 / (1.0 - p), 2);
+            fprintf(f, "%d,", i);
+            write_params(f, &cs[i]);
+            fprintf(f, ",%s,%llu,%llu,%s\n", ps, (unsigned long long)v,
+                    (unsigned long long)(last ? h->count : (uint64_t)(p * (double)h->count)),
+                    inv);
+            if (last)
+                break;
+        }
+    }
+    if (bb_file_close(f, &r->dir, "latency.csv"))
+        return bb_fail(err, BB_ESYS, "writing latency.csv failed");
+    return BB_OK;
+}
+
+/* batches.csv: batch sizes of each batched configuration (all repetitions),
+ * log2 buckets [lo, hi]. */
+static int write_batches(bb_report *r, const bb_config *cs, bb_err *err)
+{
+    FILE *f = bb_file_open(&r->dir, "batches.csv");
+    if (!f)
+        return bb_fail(err, BB_ESYS, "cannot write batches.csv in %s", r->dir.tmp);
+    fprintf(f, "config,%s,size_lo,size_hi,batches,fraction\n", param_header);
+    for (int i = 0; i < r->n; i++) {
+        uint64_t total = 0;
+        int top = -1;
+        for (int k = 0; k < BB_BATCH_BUCKETS; k++) {
+            total += r->sizes[i][k];
+            if (r->sizes[i][k])
+                top = k;
+        }
+        for (int k = 0; k <= top; k++) {
+            char fr[32];
+            bb_fmt_double(fr, sizeof fr, (double)r->sizes[i][k] / (double)total, 6);
+            fprintf(f, "%d,", i);
+            write_params(f, &cs[i]);
+            fprintf(f, ",%llu,%llu,%llu,%s\n", 1ull << k, (2ull << k) - 1,
+                    (unsigned long long)r->sizes[i][k], fr);
+        }
+    }
+    if (bb_file_close(f, &r->dir, "batches.csv"))
+        return bb_fail(err, BB_ESYS, "writing batches.csv failed");
     return BB_OK;
 }
 
@@ -183,7 +303,8 @@ static int write_summary(bb_report *r, const bb_config *cs, bb_err *err)
 int bb_report_finish(bb_report *r, const bb_config *cs, const bb_topo *topo, bb_err *err)
 {
     int rc;
-    if ((rc = write_results(r, cs, err)) || (rc = write_summary(r, cs, err)))
+    if ((rc = write_results(r, cs, err)) || (rc = write_summary(r, cs, err)) ||
+        (rc = write_latency(r, cs, err)) || (rc = write_batches(r, cs, err)))
         return rc;
     FILE *f = bb_file_open(&r->dir, "meta.json");
     if (!f)
@@ -199,8 +320,9 @@ int bb_report_finish(bb_report *r, const bb_config *cs, const bb_topo *topo, bb_
 static void config_name(const bb_config *cs, int n, int i, char *buf, size_t len)
 {
     const bb_config *c = &cs[i];
-    int vwait = 0, vmix = 0, vpin = 0, vseed = 0, vstruct = 0;
+    int vwait = 0, vmix = 0, vpin = 0, vseed = 0, vstruct = 0, vrate = 0;
     for (int k = 1; k < n; k++) {
+        vrate |= cs[k].rate != cs[0].rate;
         vwait |= cs[k].q && cs[0].q && cs[k].wait != cs[0].wait;
         vmix |= strcmp(cs[k].mix_text, cs[0].mix_text) != 0;
         vpin |= strcmp(cs[k].pin_text, cs[0].pin_text) != 0;
@@ -220,7 +342,13 @@ static void config_name(const bb_config *cs, int n, int i, char *buf, size_t len
     if (vpin && off < len)
         off += (size_t)snprintf(buf + off, len - off, " pin=%s", c->pin_text);
     if (vseed && off < len)
-        snprintf(buf + off, len - off, " seed=%llu", (unsigned long long)c->seed);
+        off += (size_t)snprintf(buf + off, len - off, " seed=%llu", (unsigned long long)c->seed);
+    if ((vrate || c->rate > 0) && off < len) {
+        if (c->rate > 0)
+            snprintf(buf + off, len - off, " rate=%g", c->rate);
+        else
+            snprintf(buf + off, len - off, " closed");
+    }
 }
 
 void bb_report_print_table(const bb_report *r, const bb_config *cs, FILE *f)
@@ -238,9 +366,19 @@ void bb_report_print_table(const bb_report *r, const bb_config *cs, FILE *f)
         bb_summary s;
         summary_of(r, i, &s);
         config_name(cs, r->n, i, name, sizeof name);
-        fprintf(f, "%-*s %7u %5u %5llu %10.3f %10.3f %10.3f%s\n", w, name, cs[i].threads,
+        /* open loop: say so when the asked rate was not reached in some repetition */
+        char miss[96] = "";
+        for (unsigned rep = 0; rep < r->reps && cs[i].rate > 0; rep++) {
+            const bb_result *x = &r->res[(size_t)rep * (size_t)r->n + (size_t)i];
+            if (x->seconds > 0 && x->mops * 1e6 < 0.95 * cs[i].rate) {
+                snprintf(miss, sizeof miss, "  (rate not met: %.0f%%, backlog %llu)",
+                         100.0 * x->mops * 1e6 / cs[i].rate, (unsigned long long)x->backlog);
+                break;
+            }
+        }
+        fprintf(f, "%-*s %7u %5u %5llu %10.3f %10.3f %10.3f%s%s\n", w, name, cs[i].threads,
                 cs[i].depth, (unsigned long long)cs[i].work, s.median, s.min, s.max,
-                r->res[i].oversubscribed ? "  (oversubscribed)" : "");
+                r->res[i].oversubscribed ? "  (oversubscribed)" : "", miss);
     }
     fprintf(f, "(throughput in Mops/s over %u repetition%s)\n", r->reps, r->reps == 1 ? "" : "s");
 }

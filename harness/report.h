@@ -10,6 +10,8 @@ typedef struct bb_report {
     int n;            /* configurations */
     unsigned reps;
     bb_result *res;   /* [rep * n + config] */
+    bb_hist **hist;   /* per configuration: latency merged over repetitions */
+    uint64_t (*sizes)[BB_BATCH_BUCKETS]; /* per configuration: batch sizes, all repetitions */
     int argc;
     char **argv;
     char started[32]; /* UTC ISO 8601 */

@@ -47,25 +47,27 @@ int bb_outdir_check(const char *parent, bb_err *err)
 /* Interrupted runs (SIGINT, SIGTERM, SIGHUP) remove their temporary folder:
  * the handler only unlinks the few names a run writes and rmdirs (all
  * async-signal-safe), then dies of the same signal. */
-static char sig_paths[7][1300];
+#define NPATHS 11
+static char sig_paths[NPATHS][1300];
 
 static void on_signal(int sig)
 {
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < NPATHS; i++)
         if (sig_paths[i][0])
-            (i < 6 ? unlink : rmdir)(sig_paths[i]);
+            (i < NPATHS - 1 ? unlink : rmdir)(sig_paths[i]);
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
 static void arm_cleanup(const char *tmp)
 {
-    static const char *const names[6] = {"results.csv", "summary.csv", "meta.json",
-                                         "results.csv.part", "summary.csv.part",
-                                         "meta.json.part"};
-    for (int i = 0; i < 6; i++)
+    static const char *const names[NPATHS - 1] = {
+        "results.csv", "summary.csv", "meta.json", "latency.csv", "batches.csv",
+        "results.csv.part", "summary.csv.part", "meta.json.part", "latency.csv.part",
+        "batches.csv.part"};
+    for (int i = 0; i < NPATHS - 1; i++)
         snprintf(sig_paths[i], sizeof sig_paths[i], "%.1200s/%s", tmp, names[i]);
-    snprintf(sig_paths[6], sizeof sig_paths[6], "%.1200s", tmp);
+    snprintf(sig_paths[NPATHS - 1], sizeof sig_paths[NPATHS - 1], "%.1200s", tmp);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

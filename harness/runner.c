@@ -9,6 +9,7 @@
  * completion, recorded for counted ops only. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -40,6 +41,9 @@ typedef struct worker {
     uint64_t quota;          /* --ops mode */
     uint64_t counted;
     uint64_t last_done_ns;   /* --ops mode: last counted completion */
+    uint64_t backlog;        /* open loop */
+    uint64_t alloc0, alloc1; /* jemalloc thread.allocated at window open / close */
+    int last_ph;
     bb_rng rng;
     bb_hist *hist;
     bb_op *win;
@@ -84,6 +88,82 @@ static inline uint64_t complete(worker *wk, unsigned slot)
     return t;
 }
 
+/* Called with the phase seen after each completion: reads the thread's
+ * allocation counter when the window opens and when it closes. */
+static inline void phase_seen(worker *wk, int ph)
+{
+    if (ph == wk->last_ph)
+        return;
+    if (ph == PH_MEASURE)
+        wk->alloc0 = bb_thread_allocated();
+    else if (ph == PH_STOP && wk->last_ph == PH_MEASURE)
+        wk->alloc1 = bb_thread_allocated();
+    wk->last_ph = ph;
+}
+
+static inline uint64_t next_gap(worker *wk, double mean_ns)
+{
+    if (!wk->sh->c->poisson)
+        return (uint64_t)mean_ns;
+    /* exponential inter-arrival: -ln(U) * mean, U in (0, 1] */
+    double u = (double)(bb_rng_next(&wk->rng) >> 11) * 0x1.0p-53;
+    return (uint64_t)(-log(1.0 - u) * mean_ns);
+}
+
+/* Open loop: each thread follows a schedule of intended start times (fixed
+ * or Poisson gaps, rate/threads per thread) and keeps at most depth ops in
+ * flight. Latency runs from the intended start, so an op that starts late
+ * because the structure stalled carries that delay (no coordinated
+ * omission). What was due but never started is reported as backlog. */
+static void open_loop(worker *wk)
+{
+    shared *sh = wk->sh;
+    const bb_config *c = sh->c;
+    unsigned D = c->depth, head = 0, count = 0;
+    double mean_ns = 1e9 * (double)c->threads / c->rate;
+    uint64_t next = bb_fast_ns() + (uint64_t)((double)bb_rng_below(&wk->rng, 1000) / 1000.0 * mean_ns);
+    for (;;) {
+        int ph = atomic_load_explicit(&sh->phase, memory_order_acquire);
+        phase_seen(wk, ph);
+        if (ph == PH_STOP)
+            break;
+        uint64_t now = bb_fast_ns();
+        if (count < D && now >= next) {
+            unsigned slot = (head + count) % D;
+            submit(wk, slot);
+            wk->win[slot].submit_ns = next; /* the intended start */
+            count++;
+            next += next_gap(wk, mean_ns);
+            continue;
+        }
+        if (count) { /* wait for the oldest (a waiter may have to run its batch) */
+            uint64_t t = complete(wk, head);
+            if (atomic_load_explicit(&sh->phase, memory_order_acquire) == PH_MEASURE) {
+                wk->counted++;
+                bb_hist_record(wk->hist, t - wk->win[head].submit_ns);
+            }
+            head = (head + 1) % D;
+            count--;
+            continue;
+        }
+        /* idle until the next op is due */
+        if (next > now + 100000) {
+            uint64_t wake = bb_now_ns() + (next - now) - 50000;
+            struct timespec ts = {(time_t)(wake / 1000000000ull), (long)(wake % 1000000000ull)};
+            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+        } else if (next > now + 5000) {
+            sched_yield();
+        } else {
+            bb_cpu_relax();
+        }
+    }
+    uint64_t now = bb_fast_ns();
+    if (next <= now)
+        wk->backlog = 1 + (uint64_t)((double)(now - next) / mean_ns);
+    for (; count; count--, head = (head + 1) % D)
+        complete(wk, head);
+}
+
 static void *worker_main(void *arg)
 {
     worker *wk = arg;
@@ -98,6 +178,10 @@ static void *worker_main(void *arg)
         return NULL; /* aborted, or a zero-length window */
 
     unsigned D = c->depth;
+    if (c->rate > 0) {
+        open_loop(wk);
+        return NULL;
+    }
     if (!c->by_ops) {
         /* Duration mode: keep D ops in flight until STOP. */
         unsigned inflight = 0;
@@ -107,6 +191,7 @@ static void *worker_main(void *arg)
             uint64_t t = complete(wk, s);
             inflight--;
             int ph = atomic_load_explicit(&sh->phase, memory_order_acquire);
+            phase_seen(wk, ph);
             if (ph == PH_MEASURE) {
                 wk->counted++;
                 bb_hist_record(wk->hist, t - wk->win[s].submit_ns);
@@ -141,6 +226,7 @@ static void *worker_main(void *arg)
     while (!atomic_load_explicit(&sh->quota_go, memory_order_acquire))
         sched_yield();
     uint64_t left = wk->quota;
+    wk->alloc0 = bb_thread_allocated();
     inflight = 0;
     for (unsigned k = 0; k < D && left; k++, left--, inflight++)
         submit(wk, k);
@@ -157,6 +243,7 @@ static void *worker_main(void *arg)
             inflight++;
         }
     }
+    wk->alloc1 = bb_thread_allocated();
     return NULL;
 }
 
@@ -171,7 +258,11 @@ void bb_result_free(bb_result *r)
 {
     free(r->pu_plan);
     free(r->pu_seen);
+    free(r->thread_ops);
+    free(r->hist);
     r->pu_plan = r->pu_seen = NULL;
+    r->thread_ops = NULL;
+    r->hist = NULL;
 }
 
 int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_result *r,
@@ -210,6 +301,7 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
 
     bb_workload_params wp = {T, c->depth, c->seed};
     void *ds = NULL;
+    uint64_t a0 = bb_thread_allocated(), d0 = bb_thread_deallocated();
     if (c->v->ds) {
         ds = c->v->ds->create(&wp);
         bb_batcher_config bc = {.ds = c->v->ds, .ds_inst = ds, .queue = c->q,
@@ -229,6 +321,9 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
         rc = bb_fail(err, BB_ENOMEM, "out of memory creating the structure");
         goto out_free;
     }
+    r->ds_bytes = a0 == UINT64_MAX ? -1
+                                   : (int64_t)(bb_thread_allocated() - a0) -
+                                         (int64_t)(bb_thread_deallocated() - d0);
     sh.chk = c->w->check_create(&wp);
     if (!sh.chk) {
         rc = bb_fail(err, BB_ENOMEM, "out of memory creating the checker");
@@ -244,6 +339,7 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
         w->id = i;
         w->pu_plan = r->pu_plan[i];
         w->quota = base + (i < extra);
+        w->alloc0 = w->alloc1 = UINT64_MAX;
         uint64_t seed = c->seed ^ ((uint64_t)rep << 40) ^ ((uint64_t)i * 0x9e3779b97f4a7c15ull);
         bb_rng_seed(&w->rng, seed);
         w->hist = malloc(sizeof *w->hist);
@@ -323,15 +419,31 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
 
     if (!rc) {
         bb_hist *all = malloc(sizeof *all);
-        if (!all) {
+        r->thread_ops = calloc(T, sizeof *r->thread_ops);
+        if (!all || !r->thread_ops) {
+            free(all);
             rc = bb_fail(err, BB_ENOMEM, "out of memory");
         } else {
             bb_hist_init(all);
+            uint64_t alloc = 0;
+            int alloc_ok = 1;
             for (unsigned i = 0; i < T; i++) {
                 r->ops += wk[i].counted;
+                r->thread_ops[i] = wk[i].counted;
+                r->backlog += wk[i].backlog;
                 bb_hist_merge(all, wk[i].hist);
                 r->pu_seen[i] = wk[i].pu_seen;
+                if (wk[i].alloc0 == UINT64_MAX || wk[i].alloc1 == UINT64_MAX ||
+                    wk[i].alloc1 < wk[i].alloc0)
+                    alloc_ok = 0;
+                else
+                    alloc += wk[i].alloc1 - wk[i].alloc0;
             }
+            r->alloc_per_op = !alloc_ok ? -1.0 : r->ops ? (double)alloc / (double)r->ops : 0.0;
+            double mean = (double)r->ops / T, ss = 0;
+            for (unsigned i = 0; i < T; i++)
+                ss += ((double)r->thread_ops[i] - mean) * ((double)r->thread_ops[i] - mean);
+            r->fairness_cv = mean > 0 && T > 1 ? sqrt(ss / (T - 1)) / mean : 0.0;
             r->seconds = (double)(t1 - t0) / 1e9;
             r->mops = r->seconds > 0 ? (double)r->ops / r->seconds / 1e6 : 0.0;
             r->lat_p50 = bb_hist_quantile(all, 0.50);
@@ -340,9 +452,14 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
             r->lat_p999 = bb_hist_quantile(all, 0.999);
             r->lat_p9999 = bb_hist_quantile(all, 0.9999);
             r->lat_overflow = all->overflow;
+            r->hist = all;
             r->lat_max = all->count ? all->max : 0;
-            free(all);
             r->batches = s1.batches - s0.batches;
+            for (int k = 0; k < BB_BATCH_BUCKETS; k++)
+                r->size_hist[k] = s1.size_hist[k] - s0.size_hist[k];
+            uint64_t bops = s1.ops - s0.ops, qops = s1.queue_wait_ops - s0.queue_wait_ops;
+            r->queue_wait_ns = qops ? (double)(s1.queue_wait_ns - s0.queue_wait_ns) / (double)qops : 0;
+            r->batch_run_ns = bops ? (double)(s1.batch_run_ns - s0.batch_run_ns) / (double)bops : 0;
             r->flush_size = s1.launch.flush_size - s0.launch.flush_size;
             r->flush_deadline = s1.launch.flush_deadline - s0.launch.flush_deadline;
             r->server_pu = s1.launch.server_pu;

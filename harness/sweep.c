@@ -206,6 +206,26 @@ static int expand(bb_cli *cli, const bb_topo *topo, bb_config **out, int *nout)
             bb_topo_plan(topo, &pins[i], 1, pu, &over, &err))
             BAD("%s", err.msg);
     }
+    double rates[BB_MAXV];
+    set_default(&cli->rate, "0");
+    for (int i = 0; i < cli->rate.n; i++) {
+        char *end;
+        errno = 0;
+        rates[i] = strtod(cli->rate.v[i], &end);
+        if (*end || errno || !isfinite(rates[i]) || rates[i] < 0 || rates[i] > 1e10 ||
+            strpbrk(cli->rate.v[i], "xXpP"))
+            BAD("--rate: '%s' is not a rate in ops/s in [0, 1e10] (0 = closed loop)",
+                cli->rate.v[i]);
+        if (rates[i] > 0 && cli->ops[0])
+            BAD("--rate: an open-loop run is timed: use --duration, not --ops");
+    }
+    int poisson = 0;
+    if (cli->arrivals[0]) {
+        if (!strcmp(cli->arrivals, "poisson"))
+            poisson = 1;
+        else if (strcmp(cli->arrivals, "fixed"))
+            BAD("--arrivals: '%s' is not fixed or poisson", cli->arrivals);
+    }
     double duration = 1.0, warmup = 0.2;
     uint64_t ops = 0;
     int by_ops = cli->ops[0] != 0;
@@ -248,7 +268,8 @@ static int expand(bb_cli *cli, const bb_topo *topo, bb_config **out, int *nout)
         for (int ki = 0; ki < cli->work.n; ki++)
         for (int mi = 0; mi < mixl.n; mi++)
         for (int pi = 0; pi < cli->pin.n; pi++)
-        for (int ei = 0; ei < cli->seed.n; ei++) {
+        for (int ei = 0; ei < cli->seed.n; ei++)
+        for (int ri = 0; ri < cli->rate.n; ri++) {
             uint64_t nthreads = th[ti];
             if (!threads_given && v->max_threads && nthreads > v->max_threads)
                 nthreads = v->max_threads; /* default thread count, capped by the variant */
@@ -299,6 +320,8 @@ static int expand(bb_cli *cli, const bb_topo *topo, bb_config **out, int *nout)
             c->duration = by_ops ? 0 : duration;
             c->ops = ops;
             c->warmup = warmup;
+            c->rate = rates[ri];
+            c->poisson = poisson;
         }
     }
     if (n == 0) {
@@ -442,16 +465,20 @@ int bb_sweep_main(const bb_cli *cli_in, int argc, char **argv)
     } else {
         if (!cli.quiet)
             bb_report_print_table(&rep, cs, stdout);
-        if (cli.plot && bb_plot_dir(rep.dir.final, &err)) {
+        char drawn[8][32];
+        int ndrawn = 0;
+        if (cli.plot && bb_plot_dir(rep.dir.final, drawn, &ndrawn, &err)) {
             fprintf(stderr, "batchbench: plot: %s\n", err.msg);
             rc = 1;
         }
         if (!cli.quiet) {
-            printf("\nwrote %s/results.csv\n      %s/summary.csv\n      %s/meta.json\n",
-                   rep.dir.final, rep.dir.final, rep.dir.final);
-            if (cli.plot && !rc)
-                printf("      %s/throughput.dat\n      %s/throughput.png\n"
-                       "      %s/throughput.svg\n", rep.dir.final, rep.dir.final, rep.dir.final);
+            printf("\nwrote %s/results.csv\n", rep.dir.final);
+            static const char *const files[] = {"summary.csv", "latency.csv", "batches.csv",
+                                                "meta.json"};
+            for (int i = 0; i < 4; i++)
+                printf("      %s/%s\n", rep.dir.final, files[i]);
+            for (int i = 0; i < ndrawn; i++)
+                printf("      %s/%s.png, .svg, .dat\n", rep.dir.final, drawn[i]);
         }
     }
     bb_report_free(&rep);

@@ -7,10 +7,8 @@
 #   outpng, outsvg   output files
 #   logy      1 for a logarithmic y axis (all values > 0), else 0
 #   subtitle  what is constant across the series
-#   xmin, xmax, ymax  data ranges (so one point or all-zero data still plot)
-set datafile separator whitespace
-set key outside right top box opaque font ",9" noenhanced
-set grid ytics xtics lc rgb "#dddddd"
+#   xmin, xmax, ymin, ymax  data ranges (so one point or all-zero data still plot)
+load pdir."/common.gp"
 set xlabel "threads"
 set ylabel "throughput (Mops/s, median of repetitions; bars: min-max)"
 set title "batchbench: throughput against threads\n".subtitle noenhanced font ",8"
@@ -18,7 +16,6 @@ set logscale x 2
 set xtics (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
 set xrange [xmin:xmax]
 if (logy) { set logscale y; set ytics add (0.2, 0.5, 2, 5, 20, 50, 200, 500, 2000, 5000); set autoscale yfix; set offsets 0, 0, graph 0.15, graph 0.15 } else { set yrange [0:ymax*1.1] }
-set pointsize 1.2
 
 set terminal pngcairo size 1280,720 enhanced font "sans,11"
 set output outpng

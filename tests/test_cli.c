@@ -123,6 +123,10 @@ static void test_bad_input(void **state)
         {"--pin", {"run", "--pin", "sideways"}},
         {"--label", {"run", "--label", "a/b"}},
         {"--seed", {"run", "--seed", "x"}},
+        {"--rate", {"run", "--rate", "-5"}},
+        {"--rate", {"run", "--rate", "fast"}},
+        {"--rate", {"run", "--rate", "1e5", "--ops", "10"}},
+        {"--arrivals", {"run", "--arrivals", "bursty"}},
         {"--bogus", {"run", "--bogus"}},
         {"--out", {"run", "--out", "/proc/version/x"}},
     };
@@ -135,10 +139,13 @@ static void test_bad_input(void **state)
             args[n++] = "--out";
             args[n++] = dir;
         }
-        args[n++] = "--duration";
-        args[n++] = "0";
-        if (!strcmp(cases[i].opt, "--duration") || !strcmp(cases[i].opt, "--ops"))
-            n -= 2; /* these cases test the duration options themselves */
+        int timed = 0; /* cases that give --duration/--ops themselves */
+        for (int k = 0; k < n; k++)
+            timed |= !strcmp(args[k], "--duration") || !strcmp(args[k], "--ops");
+        if (!timed) {
+            args[n++] = "--duration";
+            args[n++] = "0";
+        }
         args[n] = NULL;
         result *r = malloc(sizeof *r);
         run(r, args);
@@ -254,6 +261,29 @@ static int csv_fields(const char *line, char f[][128], int max)
     }
 }
 
+/* Checks a CSV file parses: consistent field counts, no nan/inf; returns
+ * the number of data rows. */
+static int check_csv_parses(const char *path)
+{
+    char *s = slurp(path);
+    assert_non_null(s);
+    assert_null(strstr(s, "nan"));
+    assert_null(strstr(s, "inf"));
+    static char f[64][128];
+    char *line = s, *nl = strchr(line, '\n');
+    assert_non_null(nl);
+    int cols = csv_fields(line, f, 64), rows = 0;
+    assert_true(cols > 5);
+    for (line = nl + 1; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        assert_non_null(nl);
+        assert_int_equal(csv_fields(line, f, 64), cols);
+        rows++;
+    }
+    free(s);
+    return rows;
+}
+
 /* Checks a CSV file: consistent field counts, no nan/inf, and column `col`
  * equal to `expect` in every row. */
 static void check_csv_col(const char *path, const char *zero_col, double expect)
@@ -321,6 +351,10 @@ static void check_zero_run(const char *const *args)
     check_csv(p, "throughput_mops");
     snprintf(p, sizeof p, "%s/summary.csv", sub);
     check_csv(p, "throughput_median_mops");
+    snprintf(p, sizeof p, "%s/latency.csv", sub);
+    check_csv_parses(p);
+    snprintf(p, sizeof p, "%s/batches.csv", sub);
+    check_csv_parses(p);
     snprintf(p, sizeof p, "%s/meta.json", sub);
     char *js = slurp(p);
     assert_non_null(js);
@@ -344,8 +378,10 @@ static void test_zero_runs(void **state)
     static const char *const dur0sweep[] = {"sweep", "--variant", "batched,atomic",
                                             "--queue", "mutex,stack", "--threads", "1,3",
                                             "--duration", "0", "--warmup", "0", NULL};
+    static const char *const open0[] = {"run", "--rate", "1e5", "--duration", "0", NULL};
     check_zero_run(ops0);
     check_zero_run(dur0);
+    check_zero_run(open0);
     check_zero_run(one);
     check_zero_run(dur0sweep);
 }
@@ -377,6 +413,12 @@ static void test_real_run_and_plot(void **state)
     assert_int_equal(system(cmd), 0);
     snprintf(cmd, sizeof cmd, "%s/results.csv", sub);
     check_csv_col(cmd, "ops", 20000); /* every op of every run counted */
+    snprintf(cmd, sizeof cmd, "%s/latency.csv", sub);
+    assert_true(check_csv_parses(cmd) > 4 * 10); /* a spectrum per configuration */
+    snprintf(cmd, sizeof cmd, "%s/batches.csv", sub);
+    assert_true(check_csv_parses(cmd) >= 2); /* the batched configurations */
+    snprintf(cmd, sizeof cmd, "test -s %s/latency.png && test -s %s/batches.svg", sub, sub);
+    assert_int_equal(system(cmd), 0);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
 }
