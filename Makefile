@@ -10,6 +10,10 @@ CMAKE_FLAGS ?=
 DEMO_ARGS := sweep --structure counter --variant batched,atomic,mutex --queue mutex,stack \
 	--launch cas --threads 1,2,4,8 --work 1,64 --depth 1 --reps 3 --duration 1 --warmup 0.2 \
 	--label demo --plot
+# ... and the open-loop part: p99 against achieved throughput, CAS vs timeout launch.
+DEMO_OPEN_ARGS := sweep --structure counter --variant batched --queue stack \
+	--launch cas,timeout:timeout_us=50:min_batch=16 --threads 2 --depth 8 \
+	--rate 1e5,3e5,1e6,3e6 --reps 2 --duration 0.5 --warmup 0.1 --label demo-open --plot
 
 .PHONY: all deps build demo test test-asan test-tsan test-all clean
 
@@ -34,6 +38,7 @@ build: deps
 
 demo: build
 	./build/batchbench $(DEMO_ARGS)
+	./build/batchbench $(DEMO_OPEN_ARGS)
 
 test: build
 	ctest --test-dir build --output-on-failure
