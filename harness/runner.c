@@ -60,14 +60,17 @@ static inline void do_work(bb_rng *rng, uint64_t w)
         __asm__ __volatile__("" ::: "memory");
 }
 
-static inline void submit(worker *wk, unsigned slot)
+/* Submits a new op in slot; its latency is measured from `start` (the
+ * intended start in open loop), or from now when start is 0. The stamp is
+ * written before the op is published: the batch thread reads it. */
+static inline void submit_at(worker *wk, unsigned slot, uint64_t start)
 {
     shared *sh = wk->sh;
     const bb_config *c = sh->c;
     bb_op *op = &wk->win[slot];
     c->w->make_op(bb_mix_draw(&c->mix, &wk->rng), &wk->rng, op);
     sh->c->w->check_submit(sh->chk, wk->id, slot, op);
-    op->submit_ns = bb_fast_ns();
+    op->submit_ns = start ? start : bb_fast_ns();
     if (sh->b) {
         bb_submit(sh->b, op, wk->id);
     } else {
@@ -75,6 +78,11 @@ static inline void submit(worker *wk, unsigned slot)
         c->v->apply(sh->inst, op);
         atomic_store_explicit(&op->state, BB_OP_DONE, memory_order_relaxed);
     }
+}
+
+static inline void submit(worker *wk, unsigned slot)
+{
+    submit_at(wk, slot, 0);
 }
 
 /* Waits for slot's op; returns its completion time. */
@@ -130,8 +138,7 @@ static void open_loop(worker *wk)
         uint64_t now = bb_fast_ns();
         if (count < D && now >= next) {
             unsigned slot = (head + count) % D;
-            submit(wk, slot);
-            wk->win[slot].submit_ns = next; /* the intended start */
+            submit_at(wk, slot, next); /* latency from the intended start */
             count++;
             next += next_gap(wk, mean_ns);
             continue;
