@@ -26,7 +26,7 @@ __attribute__((constructor)) static void bb_tsc_calibrate(void)
     do {
         n1 = bb_now_ns();
         t1 = __builtin_ia32_rdtsc();
-    } while (n1 - n0 < 2000000);
+    } while (n1 - n0 < 10000000);
     if (t1 <= t0)
         return;
     bb_tsc.mult = (uint64_t)(((unsigned __int128)(n1 - n0) << 32) / (t1 - t0));

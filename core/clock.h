@@ -3,7 +3,7 @@
  * bb_now_ns(): CLOCK_MONOTONIC (vDSO, no syscall). Used for measured windows.
  * bb_fast_ns(): the same time base read from the TSC when the kernel itself
  * trusts it (x86, current clocksource "tsc"), calibrated against
- * CLOCK_MONOTONIC over 2 ms at start-up (relative error ~1e-5); otherwise
+ * CLOCK_MONOTONIC over 10 ms at start-up (drift seen: tens of us/s); otherwise
  * it is bb_now_ns(). Used on per-op paths (latency stamps, deadlines), where
  * a vDSO call costs as much as the operation being measured.
  */

@@ -98,10 +98,10 @@ int bb_csv_read(const char *path, bb_csv *out, bb_err *err)
             if (out->rows == 0)
                 out->cols = n;
             else if (n != out->cols) {
-                out->cell[out->rows++] = row;
+                /* not stored: bb_csv_free frees `cols` cells per row; `row`
+                 * (n cells) is freed at done */
                 rc = bb_fail(err, BB_EINVAL, "%s: row %d has %d fields, header has %d", path,
-                             out->rows, n, out->cols);
-                row = NULL;
+                             out->rows + 1, n, out->cols);
                 goto done;
             }
             out->cell[out->rows++] = row;

@@ -86,7 +86,8 @@ static void clean(char *s)
             s++;
             continue;
         }
-        if (*s == '"' || *s == '\\' || *s == '\'' || *s == '`' || *s == '$')
+        if (*s == '"' || *s == '\\' || *s == '\'' || *s == '`' || *s == '$' || *s == '\n' ||
+            *s == '\r')
             *s = '_';
     }
 }
@@ -223,6 +224,18 @@ static int write_dat(const char *dir, const plot_spec *ps, const bb_csv *c, int 
     return nseries;
 }
 
+/* A gnuplot single-quoted string has no escapes except '' for a quote. */
+static void gp_quote(char *out, size_t len, const char *in)
+{
+    size_t o = 0;
+    for (; *in && o + 2 < len; in++) {
+        if (*in == '\'')
+            out[o++] = '\'';
+        out[o++] = *in;
+    }
+    out[o] = 0;
+}
+
 static int run_gnuplot(const char *dir, const plot_spec *ps, int nseries, const char *subtitle,
                        double ymin, double ymax, double xmin, double xmax, bb_err *err)
 {
@@ -242,12 +255,18 @@ static int run_gnuplot(const char *dir, const plot_spec *ps, int nseries, const 
         ymin = 0, ymax = 1;
     if (!(xmin > 0) || xmin == xmax)
         xmin = xmax / 2;
+    /* paths go into gnuplot single-quoted strings: double any quote in them */
+    char q_pdir[2400], q_dat[2400], q_png[2600], q_svg[2600];
+    gp_quote(q_pdir, sizeof q_pdir, plots_dir());
+    gp_quote(q_dat, sizeof q_dat, dat);
+    gp_quote(q_png, sizeof q_png, tpng);
+    gp_quote(q_svg, sizeof q_svg, tsvg);
     char *e = NULL;
     /* explicit ranges: a single point or all-zero data would otherwise give
      * gnuplot an empty range */
     if (asprintf(&e, "pdir='%s'; datafile='%s'; nseries=%d; outpng='%s'; outsvg='%s'; "
                      "subtitle=\"%s\"; xmin=%g; xmax=%g; ymin=%g; ymax=%g; logy=%d",
-                 plots_dir(), dat, nseries, tpng, tsvg, subtitle, xmin / 1.3, xmax * 1.3,
+                 q_pdir, q_dat, nseries, q_png, q_svg, subtitle, xmin / 1.3, xmax * 1.3,
                  ymin > 0 ? ymin / 1.5 : 0, ymax * 1.5, ymin > 0) < 0)
         return bb_fail(err, BB_ENOMEM, "out of memory");
     pid_t pid = fork();
@@ -262,6 +281,8 @@ static int run_gnuplot(const char *dir, const plot_spec *ps, int nseries, const 
         unlink(tsvg);
         if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
             return bb_fail(err, BB_ESYS, "cannot run gnuplot (apt-get install gnuplot-nox)");
+        if (pid < 0)
+            return bb_fail(err, BB_ESYS, "cannot start gnuplot (fork failed)");
         return bb_fail(err, BB_ESYS, "gnuplot failed on %s (exit status %d)", script,
                        WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     }

@@ -136,7 +136,7 @@ static void write_params(FILE *f, const bb_config *c)
     fprintf(f, ",%llu,%s,%s,%llu,%s", (unsigned long long)c->seed,
             c->by_ops ? "ops" : "duration", d, (unsigned long long)c->ops, w);
     if (c->rate > 0)
-        fprintf(f, ",open,%.0f,%s", c->rate, c->poisson ? "poisson" : "fixed");
+        fprintf(f, ",open,%.10g,%s", c->rate, c->poisson ? "poisson" : "fixed");
     else
         fprintf(f, ",closed,0,-");
 }

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,6 +31,7 @@ typedef struct shared {
     _Alignas(64) atomic_uint ready; /* threads pinned and waiting for go */
     atomic_int go;
     _Alignas(64) atomic_int phase;
+    uint64_t stop_fast_ns;              /* when the window closed (bb_fast_ns), set before STOP */
     _Alignas(64) atomic_uint warm_done; /* --ops mode: threads whose warm-up ops all completed */
     atomic_int quota_go;                /* --ops mode: the window is open, run the quota */
 } shared;
@@ -47,6 +49,7 @@ typedef struct worker {
     bb_rng rng;
     bb_hist *hist;
     bb_op *win;
+    uint64_t *intended;      /* open loop: intended start of each slot's op */
     pthread_t tid;
     int started;
 } worker;
@@ -60,17 +63,16 @@ static inline void do_work(bb_rng *rng, uint64_t w)
         __asm__ __volatile__("" ::: "memory");
 }
 
-/* Submits a new op in slot; its latency is measured from `start` (the
- * intended start in open loop), or from now when start is 0. The stamp is
- * written before the op is published: the batch thread reads it. */
-static inline void submit_at(worker *wk, unsigned slot, uint64_t start)
+/* Submits a new op in slot, stamped with the submit time (written before the
+ * op is published: the batch thread reads it). */
+static inline void submit(worker *wk, unsigned slot)
 {
     shared *sh = wk->sh;
     const bb_config *c = sh->c;
     bb_op *op = &wk->win[slot];
     c->w->make_op(bb_mix_draw(&c->mix, &wk->rng), &wk->rng, op);
     sh->c->w->check_submit(sh->chk, wk->id, slot, op);
-    op->submit_ns = start ? start : bb_fast_ns();
+    op->submit_ns = bb_fast_ns();
     if (sh->b) {
         bb_submit(sh->b, op, wk->id);
     } else {
@@ -80,10 +82,6 @@ static inline void submit_at(worker *wk, unsigned slot, uint64_t start)
     }
 }
 
-static inline void submit(worker *wk, unsigned slot)
-{
-    submit_at(wk, slot, 0);
-}
 
 /* Waits for slot's op; returns its completion time. */
 static inline uint64_t complete(worker *wk, unsigned slot)
@@ -109,36 +107,41 @@ static inline void phase_seen(worker *wk, int ph)
     wk->last_ph = ph;
 }
 
-static inline uint64_t next_gap(worker *wk, double mean_ns)
+static inline double next_gap(worker *wk, double mean_ns)
 {
     if (!wk->sh->c->poisson)
-        return (uint64_t)mean_ns;
+        return mean_ns;
     /* exponential inter-arrival: -ln(U) * mean, U in (0, 1] */
     double u = (double)(bb_rng_next(&wk->rng) >> 11) * 0x1.0p-53;
-    return (uint64_t)(-log(1.0 - u) * mean_ns);
+    return -log(1.0 - u) * mean_ns;
 }
 
 /* Open loop: each thread follows a schedule of intended start times (fixed
  * or Poisson gaps, rate/threads per thread) and keeps at most depth ops in
  * flight. Latency runs from the intended start, so an op that starts late
  * because the structure stalled carries that delay (no coordinated
- * omission). What was due but never started is reported as backlog. */
+ * omission); the op itself is stamped with its actual submit time, so the
+ * batcher's queue-wait statistic does not include the lateness. What was due
+ * in the window but never started is reported as backlog. */
 static void open_loop(worker *wk)
 {
     shared *sh = wk->sh;
     const bb_config *c = sh->c;
     unsigned D = c->depth, head = 0, count = 0;
-    double mean_ns = 1e9 * (double)c->threads / c->rate;
-    uint64_t next = bb_fast_ns() + (uint64_t)((double)bb_rng_below(&wk->rng, 1000) / 1000.0 * mean_ns);
+    double mean_ns = 1e9 * (double)c->threads / c->rate; /* rate >= 1: finite */
+    /* schedule kept in double: whole-ns gaps would skew high rates */
+    double next = (double)bb_fast_ns() + (double)bb_rng_below(&wk->rng, 1000) / 1000.0 * mean_ns;
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* sleep to the intended start, not +50 us */
     for (;;) {
         int ph = atomic_load_explicit(&sh->phase, memory_order_acquire);
         phase_seen(wk, ph);
         if (ph == PH_STOP)
             break;
-        uint64_t now = bb_fast_ns();
-        if (count < D && now >= next) {
+        uint64_t now = bb_fast_ns(), due = (uint64_t)next;
+        if (count < D && now >= due) {
             unsigned slot = (head + count) % D;
-            submit_at(wk, slot, next); /* latency from the intended start */
+            wk->intended[slot] = due;
+            submit(wk, slot);
             count++;
             next += next_gap(wk, mean_ns);
             continue;
@@ -147,26 +150,28 @@ static void open_loop(worker *wk)
             uint64_t t = complete(wk, head);
             if (atomic_load_explicit(&sh->phase, memory_order_acquire) == PH_MEASURE) {
                 wk->counted++;
-                bb_hist_record(wk->hist, t - wk->win[head].submit_ns);
+                bb_hist_record(wk->hist, t - wk->intended[head]);
             }
             head = (head + 1) % D;
             count--;
             continue;
         }
-        /* idle until the next op is due */
-        if (next > now + 100000) {
-            uint64_t wake = bb_now_ns() + (next - now) - 50000;
-            struct timespec ts = {(time_t)(wake / 1000000000ull), (long)(wake % 1000000000ull)};
-            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-        } else if (next > now + 5000) {
+        /* idle until the next op is due: sleep in slices of at most 2 ms (so
+         * STOP is seen), wake 200 us early, then yield and spin */
+        uint64_t left = due > now ? due - now : 0;
+        if (left > 300000) {
+            uint64_t nap = left - 200000 < 2000000 ? left - 200000 : 2000000;
+            struct timespec ts = {0, (long)nap};
+            nanosleep(&ts, NULL);
+        } else if (left > 5000) {
             sched_yield();
         } else {
             bb_cpu_relax();
         }
     }
-    uint64_t now = bb_fast_ns();
-    if (next <= now)
-        wk->backlog = 1 + (uint64_t)((double)(now - next) / mean_ns);
+    uint64_t stop = sh->stop_fast_ns; /* visible: we saw STOP with acquire */
+    if ((uint64_t)next <= stop)
+        wk->backlog = 1 + (uint64_t)(((double)stop - next) / mean_ns);
     for (; count; count--, head = (head + 1) % D)
         complete(wk, head);
 }
@@ -351,7 +356,8 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
         bb_rng_seed(&w->rng, seed);
         w->hist = malloc(sizeof *w->hist);
         w->win = aligned_alloc(64, c->depth * sizeof(bb_op));
-        if (!w->hist || !w->win) {
+        w->intended = calloc(c->depth, sizeof *w->intended);
+        if (!w->hist || !w->win || !w->intended) {
             rc = bb_fail(err, BB_ENOMEM, "out of memory");
             break;
         }
@@ -395,18 +401,24 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
                 bb_batcher_stats_reset_max(sh.b);
             }
         }
-        t0 = bb_now_ns();
         if (c->by_ops) {
+            /* the window closes at the last completion, stamped by the
+             * threads with bb_fast_ns: open it on the same clock */
+            t0 = bb_fast_ns();
             atomic_store_explicit(&sh.quota_go, 1, memory_order_release);
         } else if (c->duration <= 0) {
+            t0 = t1 = bb_now_ns();
+            s1 = s0;
+            sh.stop_fast_ns = bb_fast_ns();
             atomic_store_explicit(&sh.phase, PH_STOP, memory_order_release);
-            t1 = t0;
         } else {
+            t0 = bb_now_ns();
             atomic_store_explicit(&sh.phase, PH_MEASURE, memory_order_release);
             sleep_until(t0 + (uint64_t)(c->duration * 1e9));
             t1 = bb_now_ns();
             if (sh.b)
                 bb_batcher_stats_get(sh.b, &s1);
+            sh.stop_fast_ns = bb_fast_ns(); /* published by the release below */
             atomic_store_explicit(&sh.phase, PH_STOP, memory_order_release);
         }
     }
@@ -433,18 +445,18 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
         } else {
             bb_hist_init(all);
             uint64_t alloc = 0;
-            int alloc_ok = 1;
+            int alloc_ok = 0; /* at least one thread read its counter at both edges */
             for (unsigned i = 0; i < T; i++) {
                 r->ops += wk[i].counted;
                 r->thread_ops[i] = wk[i].counted;
                 r->backlog += wk[i].backlog;
                 bb_hist_merge(all, wk[i].hist);
                 r->pu_seen[i] = wk[i].pu_seen;
-                if (wk[i].alloc0 == UINT64_MAX || wk[i].alloc1 == UINT64_MAX ||
-                    wk[i].alloc1 < wk[i].alloc0)
-                    alloc_ok = 0;
-                else
+                if (wk[i].alloc0 != UINT64_MAX && wk[i].alloc1 != UINT64_MAX &&
+                    wk[i].alloc1 >= wk[i].alloc0) {
                     alloc += wk[i].alloc1 - wk[i].alloc0;
+                    alloc_ok = 1;
+                }
             }
             r->alloc_per_op = !alloc_ok ? -1.0 : r->ops ? (double)alloc / (double)r->ops : 0.0;
             double mean = (double)r->ops / T, ss = 0;
@@ -506,6 +518,7 @@ out_free:
     for (unsigned i = 0; i < T; i++) {
         free(wk[i].hist);
         free(wk[i].win);
+        free(wk[i].intended);
     }
     free(wk);
     if (rc)

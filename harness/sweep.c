@@ -212,9 +212,9 @@ static int expand(bb_cli *cli, const bb_topo *topo, bb_config **out, int *nout)
         char *end;
         errno = 0;
         rates[i] = strtod(cli->rate.v[i], &end);
-        if (*end || errno || !isfinite(rates[i]) || rates[i] < 0 || rates[i] > 1e10 ||
-            strpbrk(cli->rate.v[i], "xXpP"))
-            BAD("--rate: '%s' is not a rate in ops/s in [0, 1e10] (0 = closed loop)",
+        if (*end || errno || !isfinite(rates[i]) || (rates[i] != 0 && rates[i] < 1) ||
+            rates[i] > 1e10 || strpbrk(cli->rate.v[i], "xXpP"))
+            BAD("--rate: '%s' is not 0 (closed loop) or a rate in ops/s in [1, 1e10]",
                 cli->rate.v[i]);
         if (rates[i] > 0 && cli->ops[0])
             BAD("--rate: an open-loop run is timed: use --duration, not --ops");

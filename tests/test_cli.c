@@ -402,7 +402,7 @@ static void test_real_run_and_plot(void **state)
     assert_non_null(strstr(r->out, "results.csv"));
     assert_non_null(strstr(r->out, "throughput.png"));
     free(r);
-    char cmd[800], sub[600] = "";
+    char cmd[1400], sub[300] = "";
     DIR *d = opendir(dir);
     struct dirent *e;
     while ((e = readdir(d)))
