@@ -57,9 +57,9 @@ static void usage(const char *cmd)
            "  --quiet               no table on stdout, no progress line\n");
     if (!strcmp(cmd, "sweep"))
         printf("  --experiment NAME     a named preset of lists (options given still win):\n"
-               "                        strategies = every queue x launch, atomic and mutex, "
-               "threads 1,2,4,8,\n"
-               "                        work 1,64, depth 1,64, 3 reps of 0.5 s\n");
+               "                        strategies = every queue x launch (and cas:lazy=1), "
+               "atomic and mutex,\n                        threads 1,2,4,8, "
+               "work 1,64, depth 1,64, 3 reps of 0.5 s\n");
     if (!strcmp(cmd, "sweep"))
         printf("\nIn sweep, --structure --variant --queue --launch --wait --threads --depth --work "
                "--mix\n--pin --seed and --rate take lists; the cartesian product is run, skipping "

@@ -368,6 +368,7 @@ static int apply_experiment(bb_cli *cli)
         for (int i = 0; bb_launches[i]; i++)
             snprintf(launches + strlen(launches), sizeof launches - strlen(launches), "%s%s",
                      i ? "," : "", bb_launches[i]->name);
+        strcat(launches, ",cas:lazy=1");
         preset(&cli->variant, "batched,atomic,mutex");
         preset(&cli->queue, queues);
         preset(&cli->launch, launches);

@@ -13,6 +13,12 @@
  * which precedes the worker's store running = 0, which precedes the worker's
  * empty() check: so the worker sees the op, or has already taken it. Hence a
  * waiter may park: somebody is always responsible for a queued op.
+ *
+ * Option lazy=1: bb_submit only pushes, and the first launch attempt happens
+ * in bb_wait (the same seq_cst CAS, so the argument is unchanged: an op is
+ * waited on by its owner before the owner can park). With several ops in
+ * flight per thread this lets batches fill instead of every submit running
+ * a batch of one; an op nobody waits on may sit until someone does.
  */
 #include <sched.h>
 #include <stdlib.h>
@@ -24,10 +30,11 @@
 typedef struct {
     bb_batcher *b;
     uint64_t max_rounds;
+    uint64_t lazy; /* 1: submissions only push; waiters start batches */
     _Alignas(64) atomic_int running;
 } cas_launch;
 
-static const char *const opts[] = {"batch_limit", "max_rounds", NULL};
+static const char *const opts[] = {"batch_limit", "max_rounds", "lazy", NULL};
 
 static int cas_create(bb_batcher *b, const bb_spec *spec, void **out, bb_err *err)
 {
@@ -37,6 +44,8 @@ static int cas_create(bb_batcher *b, const bb_spec *spec, void **out, bb_err *er
     memset(l, 0, sizeof *l);
     l->b = b;
     int rc = bb_spec_u64(spec, "max_rounds", 0, 0, UINT32_MAX, &l->max_rounds, err);
+    if (!rc)
+        rc = bb_spec_u64(spec, "lazy", 0, 0, 1, &l->lazy, err);
     if (rc) {
         free(l);
         return rc;
@@ -72,7 +81,7 @@ static void cas_submitted(void *vl, bb_op *op)
 {
     (void)op;
     cas_launch *l = vl;
-    if (try_acquire(l))
+    if (!l->lazy && try_acquire(l))
         work(l);
 }
 
@@ -91,8 +100,9 @@ static void cas_wait(void *vl, bb_op *op)
     bb_wait_policy pol = bb_batcher_wait_policy(l->b);
     unsigned step = 0;
     while (!bb_op_done(op)) {
-        if (atomic_load_explicit(&l->running, memory_order_relaxed) == 0 &&
-            !bb_batcher_queue_empty(l->b) && try_acquire(l)) {
+        /* seq_cst (try_acquire): with lazy=1 this is the first launch attempt
+         * after the push, which the no-stranding argument needs */
+        if (!bb_batcher_queue_empty(l->b) && try_acquire(l)) {
             work(l);
             step = 0;
             continue;
@@ -123,6 +133,6 @@ static void cas_drain(void *vl)
 const bb_launch_vtable bb_launch_cas = {
     "cas",
     "CAS worker promotion: a submitter that wins the flag runs batches; waiters retry it "
-    "(options: batch_limit, max_rounds)",
+    "(options: batch_limit, max_rounds, lazy)",
     opts, cas_create, cas_destroy, NULL, cas_submitted, cas_full, cas_wait, cas_drain, NULL,
 };

@@ -73,12 +73,15 @@ static const bb_ds_vtable rec_vt = {"recorder", rec_create, rec_destroy, rec_run
  * (so its deadline path runs on every op without making 100k ops take long)
  * and dedicated a short idle spin. */
 static int cas_rounds; /* when set, cas also gets max_rounds=1 (hand over after each batch) */
+static int cas_lazy;   /* when set, cas gets lazy=1 (submissions only push) */
 
 static void launch_spec(const bb_launch_vtable *lv, unsigned limit, char *buf, size_t len)
 {
     const char *extra = !strcmp(lv->name, "timeout")     ? ":timeout_us=1:min_batch=8"
                         : !strcmp(lv->name, "dedicated") ? ":spin_us=5"
+                        : cas_rounds && cas_lazy         ? ":max_rounds=1:lazy=1"
                         : cas_rounds                     ? ":max_rounds=1"
+                        : cas_lazy                       ? ":lazy=1"
                                                          : "";
     if (limit)
         snprintf(buf, len, "%s%s:batch_limit=%u", lv->name, extra, limit);
@@ -203,11 +206,15 @@ static void test_matrix(void **state)
     long total = BB_TEST_SLOW ? 10000 : 100000;
     for (int q = 0; bb_queues[q]; q++)
         for (int l = 0; bb_launches[l]; l++)
-            for (int w = 0; w < 4; w++)
-                for (int t = 0; t < 3; t++)
-                    for (int d = 0; d < 2; d++)
-                        run_matrix_case(bb_queues[q], bb_launches[l], threads[t], depths[d], 0,
-                                        total, (bb_wait_policy)w);
+            for (int lz = 0; lz < (bb_launches[l] == &bb_launch_cas ? 2 : 1); lz++)
+                for (int w = 0; w < 4; w++)
+                    for (int t = 0; t < 3; t++)
+                        for (int d = 0; d < 2; d++) {
+                            cas_lazy = lz;
+                            run_matrix_case(bb_queues[q], bb_launches[l], threads[t], depths[d],
+                                            0, total, (bb_wait_policy)w);
+                        }
+    cas_lazy = 0;
 }
 
 /* batch_limit 1 and 2 are respected (and leftovers keep their order) for
@@ -224,10 +231,13 @@ static void test_batch_limit(void **state)
             for (int w = 0; w < 4; w++)
                 for (int t = 0; t < 2; t++)
                     for (int d = 0; d < 2; d++)
-                        for (int k = 0; k < 2; k++)
+                        for (int k = 0; k < 2; k++) {
+                            cas_lazy = k; /* cas: lazy=1 with batch_limit=2 */
                             run_matrix_case(bb_queues[q], bb_launches[l], threads[t], depths[d],
                                             limits[k], total, (bb_wait_policy)w);
+                        }
     cas_rounds = 0;
+    cas_lazy = 0;
 }
 
 /* A bounded ring smaller than the ops in flight: producers meet a full queue
@@ -235,6 +245,7 @@ static void test_batch_limit(void **state)
 static void test_ring_backpressure(void **state)
 {
     (void)state;
+    cas_lazy = 0;
     for (int l = 0; bb_launches[l]; l++)
         for (int w = 0; w < 4; w++) {
             char lspec[128];
@@ -312,9 +323,11 @@ static void *lone_main(void *arg)
 static void test_lost_wakeup(void **state)
 {
     (void)state;
+    for (int lz = 0; lz < 2; lz++) /* cas eager and lazy */
     for (int q = 0; bb_queues[q]; q++)
         for (int l = 0; bb_launches[l]; l++)
             for (int w = 0; w < 4; w++) {
+                cas_lazy = lz;
                 bb_watchdog(30, "lost wake-up: queue=%s launch=%s wait=%s", bb_queues[q]->name,
                             bb_launches[l]->name, bb_wait_policy_name((bb_wait_policy)w));
                 gate_ds *g = gate_create(NULL);
@@ -398,9 +411,11 @@ static void *late_main(void *arg)
 static void test_release_window(void **state)
 {
     (void)state;
+    for (int lz = 0; lz < 2; lz++) /* cas eager and lazy */
     for (int q = 0; bb_queues[q]; q++)
         for (int l = 0; bb_launches[l]; l++)
             for (int w = 0; w < 4; w++) {
+                cas_lazy = lz;
                 bb_watchdog(30, "release window: queue=%s launch=%s wait=%s", bb_queues[q]->name,
                             bb_launches[l]->name, bb_wait_policy_name((bb_wait_policy)w));
                 win_inner = bb_queues[q];
