@@ -10,7 +10,8 @@ static void top_usage(FILE *f)
     fprintf(f, "usage: batchbench COMMAND [options]\n\n"
                "  run     run one configuration (repetitions: --reps), write a results folder\n"
                "  sweep   run the cartesian product of option lists, write a results folder\n"
-               "  plot    draw throughput.png/.svg for a results folder\n"
+               "  plot    draw every plot a results folder supports (throughput, latency, batches,\n"
+               "          throughput-latency)\n"
                "  list    list structures, variants, queues, launches and wait policies\n\n"
                "`batchbench COMMAND --help` shows the options of a command.\n");
 }

@@ -26,17 +26,18 @@ typedef struct plot_spec {
     const char *y[3];     /* y columns (NULL-terminated) */
     double xscale, yscale;
     const char *filter_col, *filter_val; /* keep only rows with this value */
+    int positive_only;    /* drop points with y <= 0 (log axis: a p0 of 0 ns) */
 } plot_spec;
 
 static const plot_spec specs[] = {
     {"throughput", "summary.csv", "structure", "reps", "threads", "threads",
-     {"throughput_median_mops", "throughput_min_mops", "throughput_max_mops"}, 1, 1, NULL, NULL},
+     {"throughput_median_mops", "throughput_min_mops", "throughput_max_mops"}, 1, 1, NULL, NULL, 0},
     {"latency", "latency.csv", "structure", "percentile", "percentile", "inv_one_minus_p",
-     {"value_ns", NULL}, 1, 1e-3, NULL, NULL},
+     {"value_ns", NULL}, 1, 1e-3, NULL, NULL, 1},
     {"batches", "batches.csv", "structure", "size_lo", "size_lo", "size_lo", {"fraction", NULL}, 1,
-     1, NULL, NULL},
+     1, NULL, NULL, 0},
     {"throughput-latency", "results.csv", "structure", "rep", "rate_target", "rate_achieved_ops_s",
-     {"lat_p99_ns", NULL}, 1e-6, 1e-3, "load", "open"},
+     {"lat_p99_ns", NULL}, 1e-6, 1e-3, "load", "open", 0},
 };
 
 static const char *plots_dir(void)
@@ -125,8 +126,8 @@ static int write_dat(const char *dir, const plot_spec *ps, const bb_csv *c, int 
     for (int k = p0; k < p1 && k < 128; k++) {
         const char *h = c->cell[0][k];
         if (vary[k] || !in_key(c, ps, k) || !strcmp(c->cell[first][k], "-") ||
-            !strcmp(h, "mode") || !strcmp(h, "ops_target") || !strcmp(h, "warmup_s") ||
-            !strcmp(h, "seed") || !strcmp(h, "rate_target") || !strcmp(h, "arrivals"))
+            (!strcmp(h, "ops_target") && !strcmp(c->cell[first][k], "0")) ||
+            (!strcmp(h, "rate_target") && !strcmp(c->cell[first][k], "0")))
             continue;
         /* wrap long subtitles: gnuplot centres the title and cuts what overflows */
         const char *sep = !so ? "" : (so - line_start > 90) ? "\\n" : "  ";
@@ -199,6 +200,8 @@ static int write_dat(const char *dir, const plot_spec *ps, const bb_csv *c, int 
                 n++;
             }
             double x = median(xs, n);
+            if (ps->positive_only && !(median(ys, n) > 0))
+                continue;
             fprintf(f, "%.6g", x);
             if (x < *xmin)
                 *xmin = x;

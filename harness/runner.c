@@ -474,6 +474,8 @@ int bb_run_config(const bb_config *c, unsigned rep, const bb_topo *topo, bb_resu
             r->hist = all;
             r->lat_max = all->count ? all->max : 0;
             r->batches = s1.batches - s0.batches;
+            if (!r->batches)
+                s1.max_batch = 0; /* the max can only be read since the reset: none ran */
             for (int k = 0; k < BB_BATCH_BUCKETS; k++)
                 r->size_hist[k] = s1.size_hist[k] - s0.size_hist[k];
             uint64_t bops = s1.ops - s0.ops, qops = s1.queue_wait_ops - s0.queue_wait_ops;

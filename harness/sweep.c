@@ -218,8 +218,15 @@ static int expand(bb_cli *cli, const bb_topo *topo, bb_config **out, int *nout)
                 cli->rate.v[i]);
         if (rates[i] > 0 && cli->ops[0])
             BAD("--rate: an open-loop run is timed: use --duration, not --ops");
+        for (int j = 0; j < i; j++)
+            if (rates[j] == rates[i])
+                BAD("--rate: '%s' and '%s' are the same rate", cli->rate.v[j], cli->rate.v[i]);
     }
-    int poisson = 0;
+    int poisson = 0, any_open = 0;
+    for (int i = 0; i < cli->rate.n; i++)
+        any_open |= rates[i] > 0;
+    if (cli->arrivals[0] && !any_open)
+        BAD("--arrivals: applies to open-loop runs only; give --rate R as well");
     if (cli->arrivals[0]) {
         if (!strcmp(cli->arrivals, "poisson"))
             poisson = 1;
@@ -336,9 +343,12 @@ static int expand(bb_cli *cli, const bb_topo *topo, bb_config **out, int *nout)
 static void progress(int i, int total, const bb_config *c, double mops, double elapsed)
 {
     double left = i ? elapsed / i * (total - i) : 0;
-    fprintf(stderr, "\r\033[K[%d/%d] %s/%s/%s t=%u d=%u w=%llu: %.3f Mops/s, ~%.0fs left", i,
+    char rate[48] = "";
+    if (c->rate > 0)
+        snprintf(rate, sizeof rate, " rate=%g", c->rate);
+    fprintf(stderr, "\r\033[K[%d/%d] %s/%s/%s t=%u d=%u w=%llu%s: %.3f Mops/s, ~%.0fs left", i,
             total, c->v->name, c->queue_text, c->launch_text, c->threads, c->depth,
-            (unsigned long long)c->work, mops, left);
+            (unsigned long long)c->work, rate, mops, left);
     fflush(stderr);
 }
 

@@ -11,7 +11,7 @@ set xrange [xmin:xmax]
 set yrange [0:1.05]
 set terminal pngcairo size 1280,720 enhanced font "sans,11"
 set output outpng
-plot for [i=0:nseries-1] datafile index i using 1:2 with linespoints lw 2 pt (i%7)+4 title columnheader(1)
+plot for [i=0:nseries-1] datafile index i using 1:2 with linespoints lw 2 dt 1+(i/8)%5 pt (i%7)+4 title columnheader(1)
 set terminal svg size 1280,720 dynamic enhanced font "sans,11"
 set output outsvg
 replot

@@ -19,7 +19,7 @@ if (logy) { set logscale y; set ytics add (0.2, 0.5, 2, 5, 20, 50, 200, 500, 200
 
 set terminal pngcairo size 1280,720 enhanced font "sans,11"
 set output outpng
-plot for [i=0:nseries-1] datafile index i using 1:2:3:4 with yerrorlines lw 2 pt (i%7)+4 title columnheader(1)
+plot for [i=0:nseries-1] datafile index i using 1:2:3:4 with yerrorlines lw 2 dt 1+(i/8)%5 pt (i%7)+4 title columnheader(1)
 
 set terminal svg size 1280,720 dynamic enhanced font "sans,11"
 set output outsvg
