@@ -127,6 +127,8 @@ static void test_bad_input(void **state)
         {"--rate", {"run", "--rate", "fast"}},
         {"--rate", {"run", "--rate", "1e5", "--ops", "10"}},
         {"--arrivals", {"run", "--arrivals", "bursty"}},
+        {"--arrivals", {"run", "--arrivals", "poisson"}},
+        {"--rate", {"sweep", "--rate", "100000,1e5"}},
         {"--bogus", {"run", "--bogus"}},
         {"--out", {"run", "--out", "/proc/version/x"}},
     };
