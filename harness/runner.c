@@ -12,169 +12,11 @@
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
-#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/clock.h"
-#include "harness.h"
-
-enum { PH_WARMUP = 0, PH_MEASURE = 1, PH_STOP = 2 };
-
-typedef struct shared {
-    const bb_config *c;
-    const bb_topo *topo;
-    bb_batcher *b;
-    void *inst;    /* direct variant instance */
-    void *chk;
-    _Alignas(64) atomic_uint ready; /* threads pinned and waiting for go */
-    atomic_int go;
-    _Alignas(64) atomic_int phase;
-    uint64_t stop_fast_ns;              /* when the window closed (bb_fast_ns), set before STOP */
-    _Alignas(64) atomic_uint warm_done; /* --ops mode: threads whose warm-up ops all completed */
-    atomic_int quota_go;                /* --ops mode: the window is open, run the quota */
-} shared;
-
-typedef struct worker {
-    _Alignas(64) shared *sh;
-    unsigned id;
-    int pu_plan, pu_seen;
-    uint64_t quota;          /* --ops mode */
-    uint64_t counted;
-    uint64_t last_done_ns;   /* --ops mode: last counted completion */
-    uint64_t backlog;        /* open loop */
-    uint64_t alloc0, alloc1; /* jemalloc thread.allocated at window open / close */
-    int last_ph;
-    bb_rng rng;
-    bb_hist *hist;
-    bb_op *win;
-    uint64_t *intended;      /* open loop: intended start of each slot's op */
-    pthread_t tid;
-    int started;
-} worker;
-
-static inline void do_work(bb_rng *rng, uint64_t w)
-{
-    if (!w)
-        return;
-    uint64_t n = 1 + bb_rng_below(rng, w);
-    for (uint64_t i = 0; i < n; i++)
-        __asm__ __volatile__("" ::: "memory");
-}
-
-/* Submits a new op in slot, stamped with the submit time (written before the
- * op is published: the batch thread reads it). */
-static inline void submit(worker *wk, unsigned slot)
-{
-    shared *sh = wk->sh;
-    const bb_config *c = sh->c;
-    bb_op *op = &wk->win[slot];
-    c->w->make_op(bb_mix_draw(&c->mix, &wk->rng), &wk->rng, op);
-    sh->c->w->check_submit(sh->chk, wk->id, slot, op);
-    op->submit_ns = bb_fast_ns();
-    if (sh->b) {
-        bb_submit(sh->b, op, wk->id);
-    } else {
-        op->thread = wk->id;
-        c->v->apply(sh->inst, op);
-        atomic_store_explicit(&op->state, BB_OP_DONE, memory_order_relaxed);
-    }
-}
-
-
-/* Waits for slot's op; returns its completion time. */
-static inline uint64_t complete(worker *wk, unsigned slot)
-{
-    bb_op *op = &wk->win[slot];
-    if (wk->sh->b)
-        bb_wait(wk->sh->b, op);
-    uint64_t t = bb_fast_ns();
-    wk->sh->c->w->check_complete(wk->sh->chk, wk->id, slot, op);
-    return t;
-}
-
-/* Called with the phase seen after each completion: reads the thread's
- * allocation counter when the window opens and when it closes. */
-static inline void phase_seen(worker *wk, int ph)
-{
-    if (ph == wk->last_ph)
-        return;
-    if (ph == PH_MEASURE)
-        wk->alloc0 = bb_thread_allocated();
-    else if (ph == PH_STOP && wk->last_ph == PH_MEASURE)
-        wk->alloc1 = bb_thread_allocated();
-    wk->last_ph = ph;
-}
-
-static inline double next_gap(worker *wk, double mean_ns)
-{
-    if (!wk->sh->c->poisson)
-        return mean_ns;
-    /* exponential inter-arrival: -ln(U) * mean, U in (0, 1] */
-    double u = (double)(bb_rng_next(&wk->rng) >> 11) * 0x1.0p-53;
-    return -log(1.0 - u) * mean_ns;
-}
-
-/* Open loop: each thread follows a schedule of intended start times (fixed
- * or Poisson gaps, rate/threads per thread) and keeps at most depth ops in
- * flight. Latency runs from the intended start, so an op that starts late
- * because the structure stalled carries that delay (no coordinated
- * omission); the op itself is stamped with its actual submit time, so the
- * batcher's queue-wait statistic does not include the lateness. What was due
- * in the window but never started is reported as backlog. */
-static void open_loop(worker *wk)
-{
-    shared *sh = wk->sh;
-    const bb_config *c = sh->c;
-    unsigned D = c->depth, head = 0, count = 0;
-    double mean_ns = 1e9 * (double)c->threads / c->rate; /* rate >= 1: finite */
-    /* schedule kept in double: whole-ns gaps would skew high rates */
-    double next = (double)bb_fast_ns() + (double)bb_rng_below(&wk->rng, 1000) / 1000.0 * mean_ns;
-    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* sleep to the intended start, not +50 us */
-    for (;;) {
-        int ph = atomic_load_explicit(&sh->phase, memory_order_acquire);
-        phase_seen(wk, ph);
-        if (ph == PH_STOP)
-            break;
-        uint64_t now = bb_fast_ns(), due = (uint64_t)next;
-        if (count < D && now >= due) {
-            unsigned slot = (head + count) % D;
-            wk->intended[slot] = due;
-            submit(wk, slot);
-            count++;
-            next += next_gap(wk, mean_ns);
-            continue;
-        }
-        if (count) { /* wait for the oldest (a waiter may have to run its batch) */
-            uint64_t t = complete(wk, head);
-            if (atomic_load_explicit(&sh->phase, memory_order_acquire) == PH_MEASURE) {
-                wk->counted++;
-                bb_hist_record(wk->hist, t - wk->intended[head]);
-            }
-            head = (head + 1) % D;
-            count--;
-            continue;
-        }
-        /* idle until the next op is due: sleep in slices of at most 2 ms (so
-         * STOP is seen), wake 200 us early, then yield and spin */
-        uint64_t left = due > now ? due - now : 0;
-        if (left > 300000) {
-            uint64_t nap = left - 200000 < 2000000 ? left - 200000 : 2000000;
-            struct timespec ts = {0, (long)nap};
-            nanosleep(&ts, NULL);
-        } else if (left > 5000) {
-            sched_yield();
-        } else {
-            bb_cpu_relax();
-        }
-    }
-    uint64_t stop = sh->stop_fast_ns; /* visible: we saw STOP with acquire */
-    if ((uint64_t)next <= stop)
-        wk->backlog = 1 + (uint64_t)(((double)stop - next) / mean_ns);
-    for (; count; count--, head = (head + 1) % D)
-        complete(wk, head);
-}
+#include "runner_int.h"
 
 static void *worker_main(void *arg)
 {
@@ -191,7 +33,7 @@ static void *worker_main(void *arg)
 
     unsigned D = c->depth;
     if (c->rate > 0) {
-        open_loop(wk);
+        bb_open_loop(wk);
         return NULL;
     }
     if (!c->by_ops) {
