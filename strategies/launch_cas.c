@@ -20,7 +20,6 @@
  * flight per thread this lets batches fill instead of every submit running
  * a batch of one; an op nobody waits on may sit until someone does.
  */
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,13 +84,14 @@ static void cas_submitted(void *vl, bb_op *op)
         work(l);
 }
 
+static void work_cb(void *l)
+{
+    work(l);
+}
+
 static void cas_full(void *vl)
 {
-    cas_launch *l = vl;
-    if (try_acquire(l))
-        work(l);
-    else
-        sched_yield();
+    bb_flag_full(&((cas_launch *)vl)->running, work_cb, vl);
 }
 
 static void cas_wait(void *vl, bb_op *op)
@@ -100,9 +100,10 @@ static void cas_wait(void *vl, bb_op *op)
     bb_wait_policy pol = bb_batcher_wait_policy(l->b);
     unsigned step = 0;
     while (!bb_op_done(op)) {
-        /* seq_cst (try_acquire): with lazy=1 this is the first launch attempt
-         * after the push, which the no-stranding argument needs */
-        if (!bb_batcher_queue_empty(l->b) && try_acquire(l)) {
+        /* the seq_cst load of the flag (then the CAS) is, with lazy=1, the
+         * first launch attempt after the push, which the no-stranding
+         * argument needs; the queue is only looked at when the flag is free */
+        if (!bb_flag_held(&l->running) && !bb_batcher_queue_empty(l->b) && try_acquire(l)) {
             work(l);
             step = 0;
             continue;
@@ -111,23 +112,9 @@ static void cas_wait(void *vl, bb_op *op)
     }
 }
 
-/* Emptiness is judged while holding the flag: then no take() is in flight
- * and empty() is exact (a concurrent take may briefly hide ops, e.g. the
- * stack's snapshot in transit). work() releases and re-checks, so returning
- * after it never strands an op. */
 static void cas_drain(void *vl)
 {
-    cas_launch *l = vl;
-    for (;;) {
-        if (try_acquire(l)) {
-            int was_empty = bb_batcher_queue_empty(l->b);
-            work(l);
-            if (was_empty)
-                return;
-            continue;
-        }
-        sched_yield();
-    }
+    bb_flag_drain(&((cas_launch *)vl)->running, ((cas_launch *)vl)->b, work_cb, vl);
 }
 
 const bb_launch_vtable bb_launch_cas = {

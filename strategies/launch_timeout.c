@@ -122,15 +122,18 @@ static void to_submitted(void *vl, bb_op *op)
     flush_for_size(vl);
 }
 
-static void to_full(void *vl)
+/* Holding the flag: flush everything and release (full queue, drain: such
+ * flushes are counted in neither counter). */
+static void flush_release(void *vl)
 {
     timeout_launch *l = vl;
-    if (bb_flag_try_acquire(&l->running)) { /* forced by a full queue: counted in neither */
-        flush_all(l);
-        bb_flag_release(&l->running);
-    } else {
-        sched_yield();
-    }
+    flush_all(l);
+    bb_flag_release(&l->running);
+}
+
+static void to_full(void *vl)
+{
+    bb_flag_full(&((timeout_launch *)vl)->running, flush_release, vl);
 }
 
 static void to_wait(void *vl, bb_op *op)
@@ -170,22 +173,9 @@ static void to_wait(void *vl, bb_op *op)
     }
 }
 
-/* Emptiness is judged while holding the flag: then no take() is in flight
- * and empty() is exact. */
 static void to_drain(void *vl)
 {
-    timeout_launch *l = vl;
-    for (;;) {
-        if (bb_flag_try_acquire(&l->running)) {
-            int was_empty = bb_batcher_queue_empty(l->b);
-            flush_all(l);
-            bb_flag_release(&l->running);
-            if (was_empty)
-                return;
-            continue;
-        }
-        sched_yield();
-    }
+    bb_flag_drain(&((timeout_launch *)vl)->running, ((timeout_launch *)vl)->b, flush_release, vl);
 }
 
 static void to_stats(void *vl, bb_launch_stats *s)
